@@ -93,12 +93,12 @@ final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         out.println();
-        out.println(result.rules().size() + " ike rules parsed; each becomes isakmpd sections (peer, phase 1,");
-        out.println("phase 2, identities) that the IKE daemon will consume.");
+        out.println(result.rules().size() + " rules parsed; each ike rule becomes isakmpd configuration sections");
+        out.println("(peer, phase 1, phase 2, identities) for the IKE daemon to consume.");
         out.println();
         out.println("--- parts of the failover demo ---");
         for (String[] p : PARTS) {
-            out.printf("  %-10s %-72s %s%n", p[0], p[1], p[2]);
+            out.println(String.format("  %-10s %-56s %s", p[0], p[1], p[2]).stripTrailing());
         }
         return 0;
     }

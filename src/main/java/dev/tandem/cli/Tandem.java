@@ -30,8 +30,12 @@ public final class Tandem implements Runnable {
         CommandLine cl = new CommandLine(new Tandem(stdio));
         cl.setOut(new PrintWriter(stdio.out(), true));
         cl.setErr(new PrintWriter(stdio.err(), true));
-        CommandLine ipsecctl = cl.getSubcommands().get("ipsecctl");
-        ipsecctl.setParameterExceptionHandler((ex, a) -> {
+        CommandLine.IParameterExceptionHandler picocliDefault = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, a) -> {
+            if (!"ipsecctl".equals(ex.getCommandLine().getCommandName())) {
+                return picocliDefault.handleParseException(ex, a);
+            }
+            // ipsecctl answers bad options as OpenBSD's does: one line, the usage, status 1
             stdio.err().println(IpsecctlCommand.PROGNAME + ": " + ex.getMessage());
             stdio.err().println(IpsecctlCommand.USAGE);
             return 1;

@@ -1,0 +1,40 @@
+package dev.tandem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The top-level command and the interim demo. */
+class TandemCommandTest {
+
+    @Test
+    void helpListsTheSubcommands() {
+        CliRun r = CliRun.of("", "--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("ipsecctl").contains("demo").contains("help");
+    }
+
+    @Test
+    void unknownSubcommandFails() {
+        CliRun r = CliRun.of("", "nosuchcommand");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("nosuchcommand");
+    }
+
+    @Test
+    void demoSaysPlainlyWhatIsNotBuiltAndShowsTheParsedExample() {
+        CliRun r = CliRun.of("", "demo");
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out())
+                .contains("NOT BUILT YET")
+                .contains("ike esp from $local_net to $remote_net local $vip peer $remote_gw")
+                .contains("C add [Phase 2]:Connections=from-10.1.0.0/16-to-10.2.0.0/16\n")
+                .contains("Authentication=******** force")
+                .doesNotContain("example-only-change-me force");
+        for (String[] part : DemoCommand.PARTS) {
+            assertThat(r.out()).contains(part[1]);
+        }
+        assertThat(r.out()).containsPattern("not built +the failover demo");
+    }
+}
