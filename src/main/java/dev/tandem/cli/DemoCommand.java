@@ -1,17 +1,10 @@
 package dev.tandem.cli;
 
 import dev.tandem.conf.ipsec.ByteText;
-import dev.tandem.conf.ipsec.FlowRule;
-import dev.tandem.conf.ipsec.IkeRule;
 import dev.tandem.conf.ipsec.IpsecConfParser;
-import dev.tandem.conf.ipsec.IpsecRule;
 import dev.tandem.conf.ipsec.RulePrinter;
-import dev.tandem.conf.ipsec.RuleSink;
-import dev.tandem.conf.ipsec.SaBundleRule;
-import dev.tandem.conf.ipsec.SaRule;
-import dev.tandem.conf.isakmpd.ConfCommand;
 import dev.tandem.conf.isakmpd.IkeRuleTranslator;
-import dev.tandem.conf.isakmpd.IkeTranslation;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -60,34 +53,14 @@ final class DemoCommand implements Callable<Integer> {
         out.println("--- parsed, as `tandem ipsecctl -nvf " + EXAMPLE + "` prints it (key hidden) ---");
 
         IpsecConfParser.Environment env = IpsecConfParser.Environment.system();
-        RulePrinter printer = new RulePrinter(env.netdb());
-        IkeRuleTranslator ike = new IkeRuleTranslator(env.resolver()::hostname);
-        StringBuilder text = new StringBuilder();
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
         StringBuilder problems = new StringBuilder();
-        RuleSink sink = new RuleSink() {
-            @Override
-            public void rule(IpsecRule r) {
-                switch (r) {
-                    case FlowRule f -> text.append(printer.flow(f));
-                    case SaRule s -> text.append(printer.sa(s, false));
-                    case SaBundleRule b -> text.append(printer.bundle(b));
-                    case IkeRule i -> {
-                        IkeTranslation t = ike.configure(i);
-                        for (ConfCommand c : t.commands()) {
-                            text.append(hideSecrets(c).render()).append('\n');
-                        }
-                    }
-                }
-            }
-
-            @Override
-            public void macro(String name, String value) {
-                text.append(name).append(" = \"").append(value).append("\"\n");
-            }
-        };
-        IpsecConfParser.Result result = IpsecConfParser.parse(EXAMPLE, conf, List.of(), env, sink,
+        RuleEcho echo = new RuleEcho(text, w -> problems.append("ipsecctl: ").append(w).append('\n'),
+                new RulePrinter(env.netdb()), new IkeRuleTranslator(env.resolver()::hostname),
+                new RuleEcho.Options(true, false, false, false, true));
+        IpsecConfParser.Result result = IpsecConfParser.parse(EXAMPLE, conf, List.of(), env, echo,
                 line -> problems.append(line).append('\n'));
-        out.writeBytes(ByteText.bytes(text.toString()));
+        out.writeBytes(text.toByteArray());
         if (!result.ok()) {
             parent.stdio().err().writeBytes(ByteText.bytes(problems.toString()));
             return 1;
@@ -101,13 +74,6 @@ final class DemoCommand implements Callable<Integer> {
             out.println(String.format("  %-10s %-56s %s", p[0], p[1], p[2]).stripTrailing());
         }
         return 0;
-    }
-
-    private static ConfCommand hideSecrets(ConfCommand c) {
-        if (c instanceof ConfCommand.Set s && s.tag().equals("Authentication")) {
-            return new ConfCommand.Set(s.section(), s.tag(), "********", s.force());
-        }
-        return c;
     }
 
     private static byte[] bundledExample() {

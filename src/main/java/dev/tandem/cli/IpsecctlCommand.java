@@ -150,7 +150,7 @@ final class IpsecctlCommand implements Callable<Integer> {
         boolean v = verbose.length > 0;
         RuleEcho echo = new RuleEcho(stdout, this::warn, new RulePrinter(env.netdb()),
                 new IkeRuleTranslator(env.resolver()::hostname),
-                new RuleEcho.Options(v, verbose.length > 1, showKeys, delete));
+                new RuleEcho.Options(v, verbose.length > 1, showKeys, delete, false));
         IpsecConfParser.Result result;
         try {
             result = IpsecConfParser.parse(name, text.get(), macros, env, echo, this::line);

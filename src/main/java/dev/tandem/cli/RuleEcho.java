@@ -21,8 +21,11 @@ import java.util.function.Consumer;
  */
 final class RuleEcho implements RuleSink {
 
-    /** What to show; verbose2 adds the rule number, showKeys the SA keys. */
-    record Options(boolean verbose, boolean verbose2, boolean showKeys, boolean delete) { }
+    /**
+     * What to show: verbose2 adds the rule number, showKeys the SA keys;
+     * hidePsk masks pre-shared keys, for output that is not the admin's own check.
+     */
+    record Options(boolean verbose, boolean verbose2, boolean showKeys, boolean delete, boolean hidePsk) { }
 
     private final ByteArrayOutputStream out;
     private final Consumer<String> warn;
@@ -55,7 +58,7 @@ final class RuleEcho implements RuleSink {
                 IkeTranslation t = opts.delete() ? ike.teardown(r) : ike.configure(r);
                 StringBuilder sb = new StringBuilder();
                 for (ConfCommand c : t.commands()) {
-                    sb.append(c.render()).append('\n');
+                    sb.append((opts.hidePsk() ? hidePsk(c) : c).render()).append('\n');
                 }
                 print(sb.toString());
                 if (!t.ok()) {
@@ -70,6 +73,13 @@ final class RuleEcho implements RuleSink {
         if (opts.verbose()) {
             print(name + " = \"" + value + "\"\n");
         }
+    }
+
+    private static ConfCommand hidePsk(ConfCommand c) {
+        if (c instanceof ConfCommand.Set s && s.tag().equals("Authentication")) {
+            return new ConfCommand.Set(s.section(), s.tag(), "********", s.force());
+        }
+        return c;
     }
 
     private void print(String text) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * The ipsec.conf grammar, written as a recursive-descent parser that keeps
@@ -677,49 +678,29 @@ final class Parser {
             }
             take();
             String name = expect(STRING).text();
-            switch (k) {
-                case AUTHXF -> {
-                    if (xfs.auth() != null) {
-                        reporter.error("auth already set");
-                    } else {
-                        Optional<AuthAlgorithm> a = AuthAlgorithm.byPrefix(name);
-                        a.ifPresentOrElse(x -> { }, () -> invalidTransform(name));
-                        xfs = xfs.withAuth(a.orElse(null));
-                    }
-                }
-                case ENCXF -> {
-                    if (xfs.enc() != null) {
-                        reporter.error("enc already set");
-                    } else {
-                        Optional<EncAlgorithm> a = EncAlgorithm.byPrefix(name);
-                        a.ifPresentOrElse(x -> { }, () -> invalidTransform(name));
-                        xfs = xfs.withEnc(a.orElse(null));
-                    }
-                }
-                case COMPXF -> {
-                    if (xfs.comp() != null) {
-                        reporter.error("comp already set");
-                    } else {
-                        Optional<CompAlgorithm> a = CompAlgorithm.byPrefix(name);
-                        a.ifPresentOrElse(x -> { }, () -> invalidTransform(name));
-                        xfs = xfs.withComp(a.orElse(null));
-                    }
-                }
-                default -> {
-                    if (xfs.group() != null) {
-                        reporter.error("group already set");
-                    } else {
-                        Optional<DhGroup> a = DhGroup.byPrefix(name);
-                        a.ifPresentOrElse(x -> { }, () -> invalidTransform(name));
-                        xfs = xfs.withGroup(a.orElse(null));
-                    }
-                }
-            }
+            xfs = switch (k) {
+                case AUTHXF -> xfs.withAuth(transform(xfs.auth(), "auth", name, AuthAlgorithm::byPrefix));
+                case ENCXF -> xfs.withEnc(transform(xfs.enc(), "enc", name, EncAlgorithm::byPrefix));
+                case COMPXF -> xfs.withComp(transform(xfs.comp(), "comp", name, CompAlgorithm::byPrefix));
+                default -> xfs.withGroup(transform(xfs.group(), "group", name, DhGroup::byPrefix));
+            };
         }
     }
 
-    private void invalidTransform(String name) {
-        reporter.error(name + " not a valid transform");
+    /**
+     * One "auth/enc/comp/group NAME": a second one of a kind is an error and
+     * leaves the first; an unknown name is an error and leaves it unset.
+     */
+    private <T> T transform(T current, String kind, String name, Function<String, Optional<T>> lookup) {
+        if (current != null) {
+            reporter.error(kind + " already set");
+            return current;
+        }
+        Optional<T> found = lookup.apply(name);
+        if (found.isEmpty()) {
+            reporter.error(name + " not a valid transform");
+        }
+        return found.orElse(null);
     }
 
     private KeyPair keySpec(TokenKind keyword) {
