@@ -34,7 +34,12 @@ final class CNum {
      */
     static OptionalLong strtol(String s) {
         Parsed p = parse(s);
-        if (p == null || p.overflow || p.end != s.length() || p.magnitude < 0) {
+        if (p == null || p.overflow || p.end != s.length()) {
+            return OptionalLong.empty();
+        }
+        // LONG_MIN's magnitude, 2^63, does not fit a positive long but is in range
+        long limit = p.negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+        if (Long.compareUnsigned(p.magnitude, limit) > 0) {
             return OptionalLong.empty();
         }
         return OptionalLong.of(p.negative ? -p.magnitude : p.magnitude);
@@ -42,6 +47,9 @@ final class CNum {
 
     /** strtonum(3): decimal only, within [min, max]. */
     static StrToNum strtonum(String s, long min, long max) {
+        if (min > max) {
+            return new StrToNum(0, "invalid");
+        }
         int i = 0;
         int n = s.length();
         while (i < n && Ctype.isSpace(s.charAt(i))) {

@@ -58,7 +58,11 @@ public record IpAddress(byte[] octets) {
         return new IpAddress(n);
     }
 
-    /** inet_pton(AF_INET): exactly four dotted decimal octets, no leading zeros. */
+    /**
+     * inet_pton(AF_INET) as OpenBSD has it: exactly four dotted decimal octets.
+     * A leading zero is allowed and still decimal ("010" is 10); glibc would
+     * reject it, but ipsecctl on OpenBSD reads such configurations.
+     */
     public static Optional<IpAddress> parseV4(String s) {
         int[] parts = new int[4];
         int octets = 0;
@@ -66,9 +70,6 @@ public record IpAddress(byte[] octets) {
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             if (ch >= '0' && ch <= '9') {
-                if (sawDigit && parts[octets - 1] == 0) {
-                    return Optional.empty();
-                }
                 if (!sawDigit) {
                     if (++octets > 4) {
                         return Optional.empty();
@@ -346,8 +347,7 @@ public record IpAddress(byte[] octets) {
             if (i != 0) {
                 sb.append(':');
             }
-            if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 7 && words[7] != 0x0001)
-                    || (bestLen == 5 && words[5] == 0xffff))) {
+            if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && words[5] == 0xffff))) {
                 sb.append(new IpAddress(Arrays.copyOfRange(octets, 12, 16)));
                 break;
             }

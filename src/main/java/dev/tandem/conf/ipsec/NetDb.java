@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -63,48 +62,75 @@ public final class NetDb {
         }
     }
 
+    /** getservent(3): "name port/proto aliases...", port and protocol also separated by ','. */
     static List<Service> parseServices(String text) {
         List<Service> out = new ArrayList<>();
         for (String[] f : fields(text)) {
             if (f.length < 2) {
                 continue;
             }
-            int slash = f[1].indexOf('/');
-            if (slash < 0) {
+            int sep = indexOfAny(f[1], ",/");
+            if (sep < 0) {
                 continue;
             }
-            try {
-                int port = Integer.parseInt(f[1].substring(0, slash));
-                String proto = f[1].substring(slash + 1).toLowerCase(Locale.ROOT);
-                out.add(new Service(f[0], port, proto, List.of(f).subList(2, f.length)));
-            } catch (NumberFormatException e) {
-                // a malformed line is skipped, as libc does
+            int port = number(f[1].substring(0, sep), 0xffff);
+            if (port >= 0) {
+                out.add(new Service(f[0], port, f[1].substring(sep + 1), List.of(f).subList(2, f.length)));
             }
         }
         return out;
     }
 
+    /** getprotoent(3): "name number aliases...". */
     static List<Protocol> parseProtocols(String text) {
         List<Protocol> out = new ArrayList<>();
         for (String[] f : fields(text)) {
             if (f.length < 2) {
                 continue;
             }
-            try {
-                out.add(new Protocol(f[0], Integer.parseInt(f[1]), List.of(f).subList(2, f.length)));
-            } catch (NumberFormatException e) {
-                // skipped, as libc does
+            int number = number(f[1], Integer.MAX_VALUE - 1);
+            if (number >= 0) {
+                out.add(new Protocol(f[0], number, List.of(f).subList(2, f.length)));
             }
         }
         return out;
     }
 
+    /** A decimal number in [0, max], or -1 for a field libc would skip the line for. */
+    private static int number(String s, int max) {
+        if (!s.matches("[+-]?[0-9]+")) {
+            return -1;
+        }
+        try {
+            long v = Long.parseLong(s);
+            return v < 0 || v > max ? -1 : (int) v;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static int indexOfAny(String s, String chars) {
+        for (int i = 0; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The blank-separated fields of each line, comments cut off. A line that
+     * starts with a blank has an empty name for libc, which skips it.
+     */
     private static List<String[]> fields(String text) {
         List<String[]> lines = new ArrayList<>();
         for (String line : text.split("\n")) {
             int hash = line.indexOf('#');
             if (hash >= 0) {
                 line = line.substring(0, hash);
+            }
+            if (line.isEmpty() || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                continue;
             }
             line = line.strip();
             if (!line.isEmpty()) {
