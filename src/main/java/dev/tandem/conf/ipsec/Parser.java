@@ -15,12 +15,13 @@ import java.util.function.Function;
  * at the point yacc would reduce it (so errors name the same line and rules
  * are printed before an error found after them), and after a syntax error the
  * rest of the line is skipped and further "syntax error" messages are held
- * back until three tokens have been read cleanly.
+ * back until three tokens have been read cleanly. The ike rules are in
+ * {@link IkeRuleParser}, key decoding in {@link KeyReader}.
  */
 final class Parser {
 
     /** Control flow for yacc's error paths; carries no stack trace. */
-    private static final class YyError extends RuntimeException {
+    static final class YyError extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final boolean syntax;
 
@@ -30,19 +31,21 @@ final class Parser {
         }
     }
 
-    private static final YyError SYNTAX = new YyError(true);
+    static final YyError SYNTAX = new YyError(true);
     /** YYERROR: the action has reported the problem itself. */
-    private static final YyError REJECT = new YyError(false);
+    static final YyError REJECT = new YyError(false);
 
     private final Lexer lexer;
-    private final Reporter reporter;
+    final Reporter reporter;
     private final Macros macros;
     private final HostLookup hosts;
     private final NetDb netdb;
     private final ConfFiles files;
     private final ParseLimits limits;
-    private final RuleExpander expander;
+    final RuleExpander expander;
     private final RuleSink sink;
+    private final IkeRuleParser ike;
+    private final KeyReader keys;
 
     private Token lookahead;
     private int errflag;
@@ -58,6 +61,8 @@ final class Parser {
         this.limits = limits;
         this.sink = sink;
         this.expander = new RuleExpander(reporter, sink, limits);
+        this.ike = new IkeRuleParser(this);
+        this.keys = new KeyReader(reporter, files);
     }
 
     List<IpsecRule> rules() {
@@ -66,14 +71,14 @@ final class Parser {
 
     // ---- token plumbing -------------------------------------------------
 
-    private Token peek() {
+    Token peek() {
         if (lookahead == null) {
             lookahead = lexer.next();
         }
         return lookahead;
     }
 
-    private Token take() {
+    Token take() {
         Token t = peek();
         lookahead = null;
         if (errflag > 0) {
@@ -82,18 +87,18 @@ final class Parser {
         return t;
     }
 
-    private boolean at(TokenKind k) {
+    boolean at(TokenKind k) {
         return peek().is(k);
     }
 
-    private Token expect(TokenKind k) {
+    Token expect(TokenKind k) {
         if (!at(k)) {
             throw SYNTAX;
         }
         return take();
     }
 
-    private void expectChar(int c) {
+    void expectChar(int c) {
         if (!peek().isChar(c)) {
             throw SYNTAX;
         }
@@ -101,7 +106,7 @@ final class Parser {
     }
 
     /** A rule ending in an empty optional part is reduced only on a newline. */
-    private void requireNewline() {
+    void requireNewline() {
         if (!peek().isNewline()) {
             throw SYNTAX;
         }
@@ -153,7 +158,7 @@ final class Parser {
                 take();
             }
             case INCLUDE -> include();
-            case IKE -> ikeRule();
+            case IKE -> ike.rule();
             case FLOW -> flowRule();
             case TCPMD5 -> tcpmd5Rule();
             case ESP, AH, IPCOMP, IPIP, TUNNEL, TRANSPORT, FROM, TO -> saRule();
@@ -260,7 +265,7 @@ final class Parser {
         expectChar('\n');
     }
 
-    private SaType saType() {
+    SaType saType() {
         SaType t = switch (peek().kind()) {
             case ESP -> SaType.ESP;
             case AH -> SaType.AH;
@@ -288,7 +293,7 @@ final class Parser {
         return null;
     }
 
-    private int proto() {
+    int proto() {
         if (!at(PROTO)) {
             return 0;
         }
@@ -324,7 +329,7 @@ final class Parser {
         }
     }
 
-    private TunnelMode tunnelMode() {
+    TunnelMode tunnelMode() {
         if (at(TUNNEL)) {
             take();
             return TunnelMode.TUNNEL;
@@ -336,7 +341,7 @@ final class Parser {
         return TunnelMode.TUNNEL;
     }
 
-    private HostsSpec hosts() {
+    HostsSpec hosts() {
         HostsSpec h;
         if (at(FROM)) {
             take();
@@ -451,7 +456,7 @@ final class Parser {
         throw SYNTAX;
     }
 
-    private PeersSpec peers() {
+    PeersSpec peers() {
         if (at(PEER)) {
             take();
             HostSpec peer = anyHost();
@@ -491,7 +496,7 @@ final class Parser {
         return lookup(take().text()).getFirst();
     }
 
-    private Ids ids() {
+    Ids ids() {
         if (at(SRCID)) {
             take();
             String src = expect(STRING).text();
@@ -669,7 +674,7 @@ final class Parser {
         return new SaRule.UdpEncap((int) port);
     }
 
-    private Transforms transforms() {
+    Transforms transforms() {
         Transforms xfs = Transforms.EMPTY;
         while (true) {
             TokenKind k = peek().kind();
@@ -715,10 +720,10 @@ final class Parser {
             int colon = s.indexOf(':');
             Key in = null;
             if (colon >= 0) {
-                in = hexKey(strip0x(s.substring(colon + 1)));
+                in = keys.hex(s.substring(colon + 1));
                 s = s.substring(0, colon);
             }
-            return new KeyPair(hexKey(strip0x(s)), in);
+            return new KeyPair(keys.hex(s), in);
         }
         if (t.is(FILENAME)) {
             take();
@@ -726,59 +731,12 @@ final class Parser {
             int colon = s.indexOf(':');
             Key in = null;
             if (colon >= 0) {
-                in = keyFile(s.substring(colon + 1));
+                in = keys.file(s.substring(colon + 1));
                 s = s.substring(0, colon);
             }
-            return new KeyPair(keyFile(s), in);
+            return new KeyPair(keys.file(s), in);
         }
         throw SYNTAX;
-    }
-
-    private static String strip0x(String s) {
-        return s.startsWith("0x") ? s.substring(2) : s;
-    }
-
-    /** parsekey(): two hex digits a byte; a bad pair is reported and reads as 0xff. */
-    private Key hexKey(String hex) {
-        return new Key(hexBytes(hex, hex.length()));
-    }
-
-    private byte[] hexBytes(CharSequence hex, int len) {
-        if (len % 2 != 0 && !Ctype.isSpace(hex.charAt(len - 1))) {
-            reporter.warn("key has an odd number of hex digits, the last one is ignored");
-        }
-        byte[] out = new byte[len / 2];
-        for (int i = 0; i < out.length; i++) {
-            char a = hex.charAt(2 * i);
-            char b = hex.charAt(2 * i + 1);
-            if (!Ctype.isXdigit(a) || !Ctype.isXdigit(b)) {
-                reporter.error("keys need to be specified in hex digits");
-                out[i] = (byte) 0xff;
-            } else {
-                out[i] = (byte) (Character.digit(a, 16) << 4 | Character.digit(b, 16));
-            }
-        }
-        return out;
-    }
-
-    /** parsekeyfile(): the whole file is the hex key (a trailing newline is the odd byte). */
-    private Key keyFile(String name) {
-        byte[] data;
-        try {
-            data = files.read(name, 1025);
-        } catch (IOException e) {
-            reporter.error("cannot read key file " + name + ": " + Errno.describe(e));
-            throw REJECT;
-        }
-        if (data.length > 1024 || data.length == 0) {
-            reporter.error(name + ": key too " + (data.length > 0 ? "large" : "small"));
-            throw REJECT;
-        }
-        StringBuilder hex = new StringBuilder(data.length);
-        for (byte b : data) {
-            hex.append((char) (b & 0xff));
-        }
-        return new Key(hexBytes(hex, hex.length()));
     }
 
     private String bundle() {
@@ -787,198 +745,5 @@ final class Parser {
         }
         take();
         return expect(STRING).text();
-    }
-
-    // ---- ike rules ------------------------------------------------------
-
-    private void ikeRule() {
-        take();
-        IkeMode mode = ikeMode();
-        if (at(INTERFACE)) {
-            interfaceIkeRule(mode);
-            return;
-        }
-        SaType saType = saType();
-        TunnelMode tmode = tunnelMode();
-        int proto = proto();
-        HostsSpec h = hosts();
-        PeersSpec peers = peers();
-        Phase p1 = phase1();
-        Phase p2 = phase2();
-        Ids ids = ids();
-        IkeAuth auth = ikeAuth();
-        String tag = null;
-        if (at(TAG)) {
-            take();
-            tag = expect(STRING).text();
-        } else {
-            requireNewline();
-        }
-        createIke(proto, h, p1, p2, saType, tmode, mode, ids, auth, tag, null, peers);
-        expectChar('\n');
-    }
-
-    /** "ike interface secN ...": route-based IPsec; selectors are 0.0.0.0/0 both ways. */
-    private void interfaceIkeRule(IkeMode mode) {
-        take();
-        String name = expect(STRING).text();
-        long unit = secUnit(name);
-        PeersSpec peers = peers();
-        Phase p1 = phase1();
-        Phase p2 = phase2();
-        Ids ids = ids();
-        boolean authWritten = at(RSA) || at(PSK);
-        IkeAuth auth = ikeAuth();
-        if (!authWritten) {
-            requireNewline();
-        }
-        Host all = new Host(IpAddress.zero(IpAddress.Family.INET), 0, true, "0.0.0.0/0", null);
-        HostsSpec h = new HostsSpec(List.of(all), 0, List.of(all), 0);
-        createIke(0, h, p1, p2, SaType.ESP, TunnelMode.TUNNEL, mode, ids, auth, null, unit, peers);
-        expectChar('\n');
-    }
-
-    private long secUnit(String name) {
-        String prefix = "sec";
-        if (name.length() <= prefix.length() || !name.startsWith(prefix)) {
-            reporter.error("invalid " + prefix + " interface name");
-            throw REJECT;
-        }
-        CNum.StrToNum n = CNum.strtonum(name.substring(prefix.length()), 0, 0xffffffffL);
-        if (n.error() != null) {
-            reporter.error("invalid " + prefix + " interface unit: " + n.error());
-            throw REJECT;
-        }
-        return n.value();
-    }
-
-    private void createIke(int proto, HostsSpec h, Phase p1, Phase p2, SaType saType, TunnelMode tmode,
-                           IkeMode mode, Ids ids, IkeAuth auth, String tag, Long iface, PeersSpec peers) {
-        if ((h.srcPort() != 0 || h.dstPort() != 0) && proto != 6 && proto != 17) {
-            reporter.error("no protocol supplied with source/destination ports");
-            throw REJECT;
-        }
-        Transforms x2 = p2.transforms();
-        if (x2 != null && x2.enc() != null && x2.enc().aead() && x2.auth() != null) {
-            reporter.error("authentication is implicit for " + x2.enc().keyword());
-            throw REJECT;
-        }
-        expander.expand(h.src(), h.dst(), (src, dst) -> {
-            RuleExpander.Endpoints e = expander.endpoints(peers, src, dst, false, false);
-            IkeRule r = new IkeRule(expander.nextNumber(), mode, saType, tmode, proto, src, h.srcPort(), dst,
-                    h.dstPort(), e.local(), e.peer(), p1, p2, ids, auth, tag, iface);
-            if (r.peer() == null) {
-                expander.checkDefaultPeer(r);
-            }
-            expander.add(r);
-            return true;
-        });
-    }
-
-    private IkeMode ikeMode() {
-        IkeMode m = switch (peek().kind()) {
-            case PASSIVE -> IkeMode.PASSIVE;
-            case DYNAMIC -> IkeMode.DYNAMIC;
-            case ACTIVE -> IkeMode.ACTIVE;
-            default -> null;
-        };
-        if (m == null) {
-            return IkeMode.ACTIVE;
-        }
-        take();
-        return m;
-    }
-
-    private Phase phase1() {
-        Phase1Exchange ex;
-        if (at(MAIN)) {
-            ex = Phase1Exchange.MAIN;
-        } else if (at(AGGRESSIVE)) {
-            ex = Phase1Exchange.AGGRESSIVE;
-        } else {
-            return new Phase(Phase1Exchange.MAIN, null, null);
-        }
-        take();
-        Transforms xfs = transforms();
-        return new Phase(ex, xfs, lifetime());
-    }
-
-    private Phase phase2() {
-        if (!at(QUICK)) {
-            return new Phase(null, null, null);
-        }
-        take();
-        Transforms xfs = transforms();
-        return new Phase(null, xfs, lifetime());
-    }
-
-    private Lifetime lifetime() {
-        if (!at(LIFETIME)) {
-            return null;
-        }
-        take();
-        Token t = peek();
-        if (t.is(NUMBER)) {
-            take();
-            if (t.number() < 0 || t.number() > Integer.MAX_VALUE) {
-                reporter.error("lifetime outside range");
-                throw REJECT;
-            }
-            return new Lifetime((int) t.number());
-        }
-        if (t.is(STRING)) {
-            take();
-            return parseLife(t.text());
-        }
-        throw SYNTAX;
-    }
-
-    /** parse_life(): seconds, or a number with an m (minutes) or h (hours) suffix. */
-    private Lifetime parseLife(String s) {
-        int i = 0;
-        while (i < s.length() && Ctype.isSpace(s.charAt(i))) {
-            i++;
-        }
-        int start = i;
-        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            i++;
-        }
-        int digits = i;
-        while (i < s.length() && Ctype.isDigit(s.charAt(i))) {
-            i++;
-        }
-        if (i == digits || i - digits > 9) {
-            reporter.error("invalid time specification: " + s);
-            throw REJECT;
-        }
-        long seconds = Long.parseLong(s.substring(start, i).replace("+", ""));
-        if (i < s.length()) {
-            char unit = Character.toLowerCase(s.charAt(i));
-            if (unit == 'm') {
-                seconds *= 60;
-            } else if (unit == 'h') {
-                seconds *= 3600;
-            } else {
-                reporter.error("invalid time unit: " + s);
-                throw REJECT;
-            }
-        }
-        if (seconds < 0 || seconds > Integer.MAX_VALUE) {
-            reporter.error("lifetime outside range");
-            throw REJECT;
-        }
-        return new Lifetime((int) seconds);
-    }
-
-    private IkeAuth ikeAuth() {
-        if (at(RSA)) {
-            take();
-            return IkeAuth.RSA;
-        }
-        if (at(PSK)) {
-            take();
-            return new IkeAuth(expect(STRING).text());
-        }
-        return IkeAuth.RSA;
     }
 }
