@@ -90,7 +90,7 @@ final class IkeRuleParser {
             p.reporter.error("authentication is implicit for " + x2.enc().keyword());
             throw Parser.REJECT;
         }
-        p.expander.expand(h.src(), h.dst(), (src, dst) -> {
+        p.expander.expand(h.src(), h.dst(), 1, (src, dst) -> {
             RuleExpander.Endpoints e = p.expander.endpoints(peers, src, dst, false, false);
             IkeRule r = new IkeRule(p.expander.nextNumber(), mode, saType, tmode, proto, src, h.srcPort(), dst,
                     h.dstPort(), e.local(), e.peer(), p1, p2, ids, auth, tag, iface);

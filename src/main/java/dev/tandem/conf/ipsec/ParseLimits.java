@@ -15,5 +15,5 @@ public record ParseLimits(int maxTokenLength, int maxFileBytes, int maxIncludeDe
                           int maxMacroValue, long maxExpansion, int maxRules) {
 
     public static final ParseLimits DEFAULT =
-            new ParseLimits(8096, 16 << 20, 16, 64 << 10, 4L << 20, 500_000);
+            new ParseLimits(8096, 16 << 20, 16, 64 << 10, 4L << 20, 250_000);
 }

@@ -243,7 +243,7 @@ final class Parser {
         Ids flowIds = noPeer ? null : ids;
         Direction first = dir == null ? Direction.OUT : dir;
         FlowType ft = type;
-        expander.expand(h.src(), h.dst(), (src, dst) -> {
+        expander.expand(h.src(), h.dst(), dir == null ? 2 : 1, (src, dst) -> {
             Host local = null;
             Host peer = null;
             if (!noPeer) {
@@ -584,7 +584,8 @@ final class Parser {
                           Transforms xfs, Key authOut, Key encOut, Key authIn, Key encIn, String bundle,
                           String what) {
         Spi spiOut = new Spi((int) spis.out());
-        expander.expand(h.src(), h.dst(), (src, dst) -> {
+        // the SA, its reverse, and a bundle link for each
+        expander.expand(h.src(), h.dst(), 4, (src, dst) -> {
             SaRule r = new SaRule(expander.nextNumber(), saType, mode, src, dst, spiOut, encap, xfs, authOut, encOut);
             expander.add(r);
             if (bundle != null) {

@@ -58,8 +58,14 @@ final class RuleExpander {
         sink.rule(r);
     }
 
-    /** Runs the expansion loop; errors are reported, never thrown. */
-    void expand(List<HostSpec> srcs, List<HostSpec> dsts, Combiner combiner) {
+    /**
+     * Runs the expansion loop; errors are reported, never thrown.
+     *
+     * @param perCombination the most rules one pair can add (a flow and its
+     *                       reverse, an SA pair with bundle links...), to keep
+     *                       the total within {@link ParseLimits#maxRules()}
+     */
+    void expand(List<HostSpec> srcs, List<HostSpec> dsts, int perCombination, Combiner combiner) {
         if (familiesConflict(srcs, dsts)) {
             reporter.error("source/destination address families do not match");
             return;
@@ -67,7 +73,7 @@ final class RuleExpander {
         List<Host> src = expandAny(srcs);
         List<Host> dst = expandAny(dsts);
         long combos = (long) src.size() * dst.size();
-        if (rules.size() + combos > limits.maxRules()) {
+        if (rules.size() + combos * perCombination > limits.maxRules()) {
             reporter.error("rule expands beyond " + limits.maxRules() + " rules");
             return;
         }

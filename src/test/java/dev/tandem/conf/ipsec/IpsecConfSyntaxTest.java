@@ -174,11 +174,15 @@ class IpsecConfSyntaxTest {
     @Test
     void ruleExpansionIsBounded() {
         ParseLimits small = new ParseLimits(8096, 1 << 20, 16, 1 << 16, 1 << 20, 100);
-        String hosts = "{ " + "1.1.1.1 ".repeat(11) + "}";
-        ParseRun r = ParseRun.of("flow from " + hosts + " to " + hosts + "\n", List.of(),
+        String seven = "{ " + "1.1.1.1 ".repeat(7) + "}";
+        // 7 x 7 pairs give 98 rules with the reverse flows: allowed; two more pairs are not
+        ParseRun fits = ParseRun.of("flow from " + seven + " to " + seven + "\n", List.of(),
                 FakeEnvironment.environment(small));
-        assertThat(r.diagnostics()).containsExactly("test.conf: 1: rule expands beyond 100 rules");
-        assertThat(r.rules()).isEmpty();
+        assertThat(fits.rules()).hasSize(98);
+        ParseRun over = ParseRun.of("flow from " + seven + " to " + seven + "\nflow from 1.1.1.1 to { 2.2.2.2 3.3.3.3 }\n",
+                List.of(), FakeEnvironment.environment(small));
+        assertThat(over.diagnostics()).containsExactly("test.conf: 2: rule expands beyond 100 rules");
+        assertThat(over.rules()).hasSize(98);
     }
 
     @Test
