@@ -86,11 +86,15 @@ final class IpsecctlCommand implements Callable<Integer> {
         try {
             return run();
         } finally {
-            // stdout reaches the terminal at exit, after anything written to
-            // stderr, as with ipsecctl's block-buffered stdout on a pipe
+            // Like ipsecctl's stdio: on a pipe or file stdout comes out at exit,
+            // after what went to stderr; on a terminal it was written line by line.
             io.out().writeBytes(stdout.toByteArray());
             io.out().flush();
         }
+    }
+
+    private java.io.OutputStream stdout() {
+        return io.terminal() ? io.out() : stdout;
     }
 
     private int run() {
@@ -148,7 +152,7 @@ final class IpsecctlCommand implements Callable<Integer> {
             return 1;
         }
         boolean v = verbose.length > 0;
-        RuleEcho echo = new RuleEcho(stdout, this::warn, new RulePrinter(env.netdb()),
+        RuleEcho echo = new RuleEcho(stdout(), this::warn, new RulePrinter(env.netdb()),
                 new IkeRuleTranslator(env.resolver()::hostname),
                 new RuleEcho.Options(v, verbose.length > 1, showKeys, delete, false));
         IpsecConfParser.Result result;

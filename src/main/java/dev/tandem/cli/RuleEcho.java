@@ -11,7 +11,9 @@ import dev.tandem.conf.ipsec.SaRule;
 import dev.tandem.conf.isakmpd.ConfCommand;
 import dev.tandem.conf.isakmpd.IkeRuleTranslator;
 import dev.tandem.conf.isakmpd.IkeTranslation;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 
 /**
@@ -27,13 +29,13 @@ final class RuleEcho implements RuleSink {
      */
     record Options(boolean verbose, boolean verbose2, boolean showKeys, boolean delete, boolean hidePsk) { }
 
-    private final ByteArrayOutputStream out;
+    private final OutputStream out;
     private final Consumer<String> warn;
     private final RulePrinter printer;
     private final IkeRuleTranslator ike;
     private final Options opts;
 
-    RuleEcho(ByteArrayOutputStream out, Consumer<String> warn, RulePrinter printer, IkeRuleTranslator ike,
+    RuleEcho(OutputStream out, Consumer<String> warn, RulePrinter printer, IkeRuleTranslator ike,
              Options opts) {
         this.out = out;
         this.warn = warn;
@@ -83,6 +85,11 @@ final class RuleEcho implements RuleSink {
     }
 
     private void print(String text) {
-        out.writeBytes(ByteText.bytes(text));
+        try {
+            out.write(ByteText.bytes(text));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

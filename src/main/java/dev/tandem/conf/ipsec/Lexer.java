@@ -66,12 +66,18 @@ final class Lexer {
     }
 
     /**
-     * Switches to an included file. The caller pushes back the newline that
-     * ends the include line; the file starts at line 0 so that newline brings
-     * it to line 1 (OpenBSD's ipsecctl reports included lines one too high).
+     * Switches to an included file and pushes back the newline that ends the
+     * include line, as ipsecctl does. Lexing that newline counts a line in the
+     * new file, so the file starts at line 0 then (OpenBSD's ipsecctl starts
+     * at 1 and reports every included line one too high). When the include
+     * came from a macro, the newline is swallowed by the expansion and the
+     * file starts at line 1.
      */
     void include(SourceFile f) {
         files.push(f);
+        boolean pushed = parsebuf == null || parseindex <= 0;
+        lungetc('\n');
+        f.lineno = pushed ? 0 : 1;
     }
 
     /** Errors counted in the top-level file, included files folded in as they end. */

@@ -35,6 +35,19 @@ final class Parser {
     /** YYERROR: the action has reported the problem itself. */
     static final YyError REJECT = new YyError(false);
 
+    /**
+     * Tokens after which yacc reduces a host name and looks it up: everything
+     * that can follow a host anywhere in the grammar (its lookahead set). On
+     * any other token the syntax error comes first and no lookup happens.
+     */
+    private static final java.util.EnumSet<TokenKind> AFTER_HOST = java.util.EnumSet.of(ANY, STRING, PORT, TO, FROM,
+            PEER, LOCAL, SRCID, DSTID, TYPE, SPI, MAIN, AGGRESSIVE, QUICK, RSA, PSK, TAG);
+    private static final String AFTER_HOST_CHARS = "/()},{\n";
+
+    /** Tokens that can follow "from ... to ..." in any rule: only then does yacc check the hosts. */
+    private static final java.util.EnumSet<TokenKind> AFTER_HOSTS = java.util.EnumSet.of(PEER, LOCAL, SRCID, DSTID,
+            TYPE, SPI, MAIN, AGGRESSIVE, QUICK, RSA, PSK, TAG);
+
     private final Lexer lexer;
     final Reporter reporter;
     private final Macros macros;
@@ -49,6 +62,8 @@ final class Parser {
 
     private Token lookahead;
     private int errflag;
+    /** Whether the last "port" part was written; decides when yacc checks a host list. */
+    private boolean lastPortWritten;
 
     Parser(Lexer lexer, Reporter reporter, Macros macros, HostLookup hosts, NetDb netdb,
            ConfFiles files, ParseLimits limits, RuleSink sink) {
@@ -183,14 +198,13 @@ final class Parser {
                 reporter.error("include loop: " + name);
                 throw REJECT;
             }
-            f = new SourceFile(name, identity, files.read(name, limits.maxFileBytes()), 0);
+            f = new SourceFile(name, identity, files.read(name, limits.maxFileBytes()), 1);
         } catch (IOException e) {
             reporter.program("pushfile: " + name + ": " + Errno.describe(e));
             reporter.error("failed to include file " + name);
             throw REJECT;
         }
         lexer.include(f);
-        lexer.lungetc('\n');
         expectChar('\n');
     }
 
@@ -349,17 +363,19 @@ final class Parser {
             int sport = port();
             expect(TO);
             List<HostSpec> dst = host();
-            int dport = port();
-            h = new HostsSpec(src, sport, dst, dport);
+            h = new HostsSpec(src, sport, dst, port());
         } else if (at(TO)) {
             take();
             List<HostSpec> dst = host();
             int dport = port();
             expect(FROM);
             List<HostSpec> src = host();
-            int sport = port();
-            h = new HostsSpec(src, sport, dst, dport);
+            h = new HostsSpec(src, port(), dst, dport);
         } else {
+            throw SYNTAX;
+        }
+        // without a final "port ...", yacc decides to reduce only on a token that may follow
+        if (!lastPortWritten && !AFTER_HOSTS.contains(peek().kind()) && !peek().isNewline()) {
             throw SYNTAX;
         }
         for (HostSpec d : h.dst()) {
@@ -414,9 +430,13 @@ final class Parser {
 
     private List<Host> hostSpec() {
         String text = expect(STRING).text();
-        if (peek().isChar('/')) {
+        Token next = peek();
+        if (next.isChar('/')) {
             take();
             text = text + "/" + expect(NUMBER).number();
+        } else if (!AFTER_HOST.contains(next.kind())
+                && !(next.is(CHAR) && AFTER_HOST_CHARS.indexOf(next.ch()) >= 0)) {
+            throw SYNTAX;
         }
         return lookup(text);
     }
@@ -431,7 +451,8 @@ final class Parser {
     }
 
     private int port() {
-        if (!at(PORT)) {
+        lastPortWritten = at(PORT);
+        if (!lastPortWritten) {
             return 0;
         }
         take();
