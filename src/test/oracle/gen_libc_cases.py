@@ -39,7 +39,7 @@ import random
 import socket
 import sys
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "dev", "tandem", "conf", "ipsec", "libc")
+OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "dev", "tandem", "net", "libc")
 SEED = 20250611
 
 libc = ctypes.CDLL("libc.so.6", use_errno=True)

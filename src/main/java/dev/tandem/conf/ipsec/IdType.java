@@ -1,5 +1,7 @@
 package dev.tandem.conf.ipsec;
 
+import dev.tandem.net.IpAddress;
+
 /** The ISAKMP identity type ipsecctl infers from a srcid/dstid string. */
 public enum IdType {
     IPV4_ADDR, IPV6_ADDR, FQDN, USER_FQDN;

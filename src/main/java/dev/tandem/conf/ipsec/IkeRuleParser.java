@@ -1,5 +1,6 @@
 package dev.tandem.conf.ipsec;
 
+import dev.tandem.net.IpAddress;
 import static dev.tandem.conf.ipsec.TokenKind.*;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.tandem.conf.ipsec;
 
+import dev.tandem.net.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

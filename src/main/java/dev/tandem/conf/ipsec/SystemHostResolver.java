@@ -1,5 +1,6 @@
 package dev.tandem.conf.ipsec;
 
+import dev.tandem.net.IpAddress;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.tandem.conf.isakmpd;
 
+import dev.tandem.net.IpAddress;
 import dev.tandem.conf.ipsec.AuthAlgorithm;
 import dev.tandem.conf.ipsec.DhGroup;
 import dev.tandem.conf.ipsec.EncAlgorithm;
@@ -7,7 +8,6 @@ import dev.tandem.conf.ipsec.Host;
 import dev.tandem.conf.ipsec.IdType;
 import dev.tandem.conf.ipsec.IkeMode;
 import dev.tandem.conf.ipsec.IkeRule;
-import dev.tandem.conf.ipsec.IpAddress;
 import dev.tandem.conf.ipsec.Lifetime;
 import dev.tandem.conf.ipsec.SaType;
 import dev.tandem.conf.ipsec.Transforms;

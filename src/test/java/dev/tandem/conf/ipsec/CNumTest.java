@@ -1,5 +1,7 @@
 package dev.tandem.conf.ipsec;
 
+import dev.tandem.net.LibcTable;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;

@@ -1,5 +1,6 @@
 package dev.tandem.conf.ipsec;
 
+import dev.tandem.net.IpAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;

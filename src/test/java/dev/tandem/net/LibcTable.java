@@ -1,4 +1,4 @@
-package dev.tandem.conf.ipsec;
+package dev.tandem.net;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Reads the libc oracle tables under {@code src/test/resources/dev/tandem/conf/ipsec/libc/}.
+ * Reads the libc oracle tables under {@code src/test/resources/dev/tandem/net/libc/}.
  * They were produced by {@code src/test/oracle/gen_libc_cases.py} from the C library
  * (glibc inet_pton/inet_ntop/inet_net_pton/strtoul/strtol/strtoll), never from the Java
  * code under test; see that script for the few rows where the OpenBSD value is written instead.
@@ -17,11 +17,11 @@ import java.util.List;
  * <p>Format: UTF-8, one case a line, tab-separated, lines starting with '#' are comments.
  * The first field is escaped ({@code \\ \t \n \r \v \f \\uXXXX}); an empty field is "".
  */
-final class LibcTable {
+public final class LibcTable {
 
     /** One row: the decoded input, its escaped spelling (for test names) and the other fields. */
-    record Row(String input, String escaped, List<String> fields) {
-        String field(int i) {
+    public record Row(String input, String escaped, List<String> fields) {
+        public String field(int i) {
             return fields.get(i);
         }
     }
@@ -29,7 +29,7 @@ final class LibcTable {
     private LibcTable() {
     }
 
-    static List<Row> read(String name) {
+    public static List<Row> read(String name) {
         String path = "libc/" + name;
         try (InputStream in = LibcTable.class.getResourceAsStream(path)) {
             if (in == null) {

@@ -1,4 +1,4 @@
-package dev.tandem.conf.ipsec;
+package dev.tandem.net;
 
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package dev.tandem.conf.ipsec;
+package dev.tandem.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
