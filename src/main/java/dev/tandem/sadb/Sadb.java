@@ -1,0 +1,230 @@
+package dev.tandem.sadb;
+
+import dev.tandem.net.IpAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The SA and flow database: the one place configuration, IKE and replication
+ * write to and the data plane reads from, as the kernel is on OpenBSD.
+ *
+ * <p>Readers (the data plane) never lock: SAs sit in concurrent maps and the
+ * flows in an immutable {@link FlowTable} that changes are copied into.
+ * Writers are the node's control-plane thread; every change is announced to
+ * the subscribers as a {@link SadbEvent}, synchronously. Events the data plane
+ * causes (ACQUIRE, byte and packet lifetimes) arrive on data-plane threads, so
+ * subscribers must be thread-safe and quick (hand over to their own loop).
+ */
+public final class Sadb {
+
+    /** An ACQUIRE for the same flow is repeated at most this often. */
+    static final long ACQUIRE_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final LongSupplier nanoClock;
+    private final List<Consumer<SadbEvent>> subscribers = new CopyOnWriteArrayList<>();
+    private final Consumer<SadbEvent> publish = this::publish;
+
+    private final Map<SaId, SecurityAssociation> byId = new ConcurrentHashMap<>();
+    /** Inbound lookup by SPI: SPIs are chosen by the receiver, unique per node. */
+    private final Map<Long, SecurityAssociation> bySpi = new ConcurrentHashMap<>();
+    /** Outbound candidates per (peer, protocol), oldest first. */
+    private final Map<PeerKey, List<SecurityAssociation>> byPeer = new ConcurrentHashMap<>();
+    private volatile FlowTable flows = FlowTable.EMPTY;
+    private final Map<Flow.Key, Long> lastAcquire = new ConcurrentHashMap<>();
+
+    private record PeerKey(IpAddress peer, SaProtocol protocol) { }
+
+    public Sadb(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
+
+    public void subscribe(Consumer<SadbEvent> subscriber) {
+        subscribers.add(subscriber);
+    }
+
+    private void publish(SadbEvent e) {
+        for (Consumer<SadbEvent> s : subscribers) {
+            s.accept(e);
+        }
+        if (e instanceof SadbEvent.Expired x && x.hard()) {
+            remove(x.id());
+        }
+    }
+
+    // ---- SAs ------------------------------------------------------------
+
+    /** Adds an SA; an SA with the same destination, protocol and SPI must not exist. */
+    public SecurityAssociation add(SaSpec spec) throws SadbException {
+        SecurityAssociation sa = new SecurityAssociation(spec, nanoClock.getAsLong(), publish);
+        if (byId.putIfAbsent(spec.id(), sa) != null) {
+            throw new SadbException("SA exists: " + spec.id());
+        }
+        index(sa);
+        publish(new SadbEvent.Added(spec));
+        return sa;
+    }
+
+    /**
+     * Replaces an SA's definition (new keys or lifetimes after a rekey or a
+     * reconcile), keeping its sequence numbers and replay window.
+     */
+    public SecurityAssociation update(SaSpec spec) throws SadbException {
+        SecurityAssociation old = byId.get(spec.id());
+        if (old == null) {
+            throw new SadbException("no such SA: " + spec.id());
+        }
+        SecurityAssociation sa = new SecurityAssociation(spec, old.addedNanos(), publish);
+        sa.advanceSequence(old.lastSequence());
+        sa.restoreReplay(old.replayTop());
+        unindex(old);
+        byId.put(spec.id(), sa);
+        old.kill();
+        index(sa);
+        publish(new SadbEvent.Updated(spec));
+        return sa;
+    }
+
+    /** Removes an SA; false when there was none. */
+    public boolean delete(SaId id) {
+        if (remove(id) == null) {
+            return false;
+        }
+        publish(new SadbEvent.Deleted(id));
+        return true;
+    }
+
+    private SecurityAssociation remove(SaId id) {
+        SecurityAssociation sa = byId.remove(id);
+        if (sa != null) {
+            sa.kill();
+            unindex(sa);
+        }
+        return sa;
+    }
+
+    private void index(SecurityAssociation sa) {
+        SaSpec s = sa.spec();
+        bySpi.put(spiKey(s.id().protocol(), s.id().spi()), sa);
+        byPeer.compute(new PeerKey(s.dst(), s.id().protocol()), (k, list) -> {
+            List<SecurityAssociation> l = list == null ? new ArrayList<>() : new ArrayList<>(list);
+            l.add(sa);
+            return List.copyOf(l);
+        });
+    }
+
+    private void unindex(SecurityAssociation sa) {
+        SaSpec s = sa.spec();
+        bySpi.remove(spiKey(s.id().protocol(), s.id().spi()), sa);
+        byPeer.computeIfPresent(new PeerKey(s.dst(), s.id().protocol()), (k, list) -> {
+            List<SecurityAssociation> l = new ArrayList<>(list);
+            l.remove(sa);
+            return l.isEmpty() ? null : List.copyOf(l);
+        });
+    }
+
+    private static long spiKey(SaProtocol p, int spi) {
+        return ((long) p.ordinal() << 32) | Integer.toUnsignedLong(spi);
+    }
+
+    public SecurityAssociation get(SaId id) {
+        return byId.get(id);
+    }
+
+    /** The live SA a received packet with this SPI belongs to, or null. */
+    public SecurityAssociation inbound(SaProtocol protocol, int spi) {
+        SecurityAssociation sa = bySpi.get(spiKey(protocol, spi));
+        return sa != null && sa.alive() ? sa : null;
+    }
+
+    /** The SA to send a flow's traffic with: the newest live one towards its peer, or null. */
+    public SecurityAssociation outbound(Flow flow) {
+        if (flow.peer() == null) {
+            return null;
+        }
+        List<SecurityAssociation> l = byPeer.get(new PeerKey(flow.peer(), flow.protocol()));
+        if (l == null) {
+            return null;
+        }
+        for (int i = l.size() - 1; i >= 0; i--) {
+            if (l.get(i).alive()) {
+                return l.get(i);
+            }
+        }
+        return null;
+    }
+
+    public Collection<SecurityAssociation> sas() {
+        return List.copyOf(byId.values());
+    }
+
+    // ---- flows ----------------------------------------------------------
+
+    public void addFlow(Flow f) {
+        addFlows(List.of(f));
+    }
+
+    /** Adds flows in one step (one table rebuild), each replacing a flow with the same key. */
+    public void addFlows(Collection<Flow> fs) {
+        flows = flows.with(fs);
+        fs.forEach(f -> publish(new SadbEvent.FlowAdded(f)));
+    }
+
+    public boolean deleteFlow(Flow.Key key) {
+        Flow f = flows.get(key);
+        if (f == null) {
+            return false;
+        }
+        flows = flows.without(List.of(key));
+        lastAcquire.remove(key);
+        publish(new SadbEvent.FlowDeleted(f));
+        return true;
+    }
+
+    public Flow flow(Flow.Key key) {
+        return flows.get(key);
+    }
+
+    public List<Flow> flows() {
+        return flows.all();
+    }
+
+    /** The most specific flow for a packet, or null. */
+    public Flow lookup(FlowDirection d, IpAddress src, IpAddress dst, int proto, int sport, int dport) {
+        return flows.lookup(d, src, dst, proto, sport, dport);
+    }
+
+    /** Asks for keying for a flow without an SA, at most once a second per flow. */
+    public void acquire(Flow f) {
+        long now = nanoClock.getAsLong();
+        Long last = lastAcquire.get(f.key());
+        if (last != null && now - last < ACQUIRE_INTERVAL_NANOS) {
+            return;
+        }
+        lastAcquire.put(f.key(), now);
+        publish(new SadbEvent.Acquire(f));
+    }
+
+    /** Removes every SA and flow (ipsecctl -F). */
+    public void flush() {
+        for (SaId id : List.copyOf(byId.keySet())) {
+            remove(id);
+        }
+        flows = FlowTable.EMPTY;
+        lastAcquire.clear();
+        publish(new SadbEvent.Flushed());
+    }
+
+    /** Fires time lifetimes; the control plane calls this about once a second. */
+    public void tick() {
+        long now = nanoClock.getAsLong();
+        for (SecurityAssociation sa : List.copyOf(byId.values())) {
+            sa.checkAge(now);
+        }
+    }
+}
