@@ -1,0 +1,256 @@
+package dev.tandem.dataplane;
+
+import dev.tandem.esp.EspEngine;
+import dev.tandem.net.IpAddress;
+import dev.tandem.sadb.DropReason;
+import dev.tandem.sadb.Encapsulation;
+import dev.tandem.sadb.Flow;
+import dev.tandem.sadb.FlowDirection;
+import dev.tandem.sadb.FlowType;
+import dev.tandem.sadb.SaMode;
+import dev.tandem.sadb.SaProtocol;
+import dev.tandem.sadb.SaSpec;
+import dev.tandem.sadb.Sadb;
+import dev.tandem.sadb.SecurityAssociation;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.function.Consumer;
+
+/**
+ * The two packet paths of the gateway, run by one data-plane thread (each
+ * thread has its own pipeline: crypto objects and buffers are not shared).
+ *
+ * <p>Outbound: cleartext packet, flow, SA, encrypt, send. Inbound: ESP
+ * packet, SA by SPI, replay check, integrity and decryption, replay window
+ * update, check that the inner packet belongs to the SA's flows, deliver.
+ * Every packet dropped is counted by reason; no exception leaves a path.
+ */
+public final class EspPipeline {
+
+    /** Largest packet handled, plus room for ESP overhead. */
+    public static final int BUFFER = 65_535 + 256;
+
+    private final Sadb sadb;
+    private final PacketDevice device;
+    private final EspPort udp;
+    private final EspPort raw;
+    private final DataPlaneCounters counters;
+    private final Consumer<Datagram> ike;
+
+    private final EspEngine engine = new EspEngine();
+    private final IpPacket ip = new IpPacket();
+    private final byte[] out = new byte[BUFFER];
+
+    /**
+     * @param udp the ESP-in-UDP port, or null
+     * @param raw the raw ESP port, or null
+     * @param ike receives UDP datagrams carrying the non-ESP marker (IKE), on this thread
+     */
+    public EspPipeline(Sadb sadb, PacketDevice device, EspPort udp, EspPort raw, DataPlaneCounters counters,
+                       Consumer<Datagram> ike) {
+        this.sadb = sadb;
+        this.device = device;
+        this.udp = udp;
+        this.raw = raw;
+        this.counters = counters;
+        this.ike = ike;
+    }
+
+    // ---- outbound -------------------------------------------------------
+
+    /** A cleartext packet from the device: protect and send it, or drop it. */
+    public void outbound(byte[] buf, int off, int len) {
+        if (!ip.parse(buf, off, len)) {
+            counters.drop(DropReason.MALFORMED);
+            return;
+        }
+        Flow f = sadb.lookup(FlowDirection.OUT, ip.src(), ip.dst(), ip.protocol(), ip.srcPort(), ip.dstPort());
+        if (f == null) {
+            counters.noFlow();
+            return;
+        }
+        if (f.type() == FlowType.DENY || f.type() == FlowType.BYPASS) {
+            // cleartext forwarding of bypassed traffic is the routing table's job, not the tunnel's
+            counters.drop(DropReason.DENIED);
+            return;
+        }
+        SecurityAssociation sa = sadb.outbound(f);
+        if (sa == null) {
+            if (f.type() == FlowType.REQUIRE || f.type() == FlowType.ACQUIRE) {
+                sadb.acquire(f);
+            }
+            counters.drop(DropReason.NO_SA);
+            return;
+        }
+        SaSpec s = sa.spec();
+        long seq = sa.nextSequence();
+        if (seq < 0) {
+            sa.drop(DropReason.SEQUENCE_EXHAUSTED);
+            return;
+        }
+        int payloadOff;
+        int payloadLen;
+        int nextHeader;
+        if (s.mode() == SaMode.TUNNEL) {
+            payloadOff = off;
+            payloadLen = ip.totalLength();
+            nextHeader = ip.tunnelNextHeader();
+        } else {
+            payloadOff = off + ip.headerLength();
+            payloadLen = ip.totalLength() - ip.headerLength();
+            nextHeader = ip.protocol();
+        }
+        int n;
+        try {
+            n = engine.seal(s.keys(), s.id().spi(), seq, s.esn(), buf, payloadOff, payloadLen, nextHeader, out, 0);
+        } catch (GeneralSecurityException e) {
+            sa.drop(DropReason.CRYPTO_ERROR);
+            return;
+        }
+        sa.count(payloadLen);
+        try {
+            if (s.encapsulation() instanceof Encapsulation.Udp u) {
+                if (udp == null) {
+                    sa.drop(DropReason.SEND_FAILED);
+                    return;
+                }
+                udp.send(s.dst(), u.dstPort(), out, 0, n);
+            } else {
+                if (raw == null) {
+                    sa.drop(DropReason.SEND_FAILED);
+                    return;
+                }
+                raw.send(s.dst(), 0, out, 0, n);
+            }
+        } catch (IOException e) {
+            sa.drop(DropReason.SEND_FAILED);
+            return;
+        }
+        counters.encrypted.incrementAndGet();
+    }
+
+    // ---- inbound --------------------------------------------------------
+
+    /**
+     * A datagram from an ESP port: a NAT keepalive or IKE message (UDP only),
+     * or an ESP packet to verify, decrypt and deliver.
+     */
+    public void inbound(Datagram d, boolean fromUdp) {
+        byte[] buf = d.buf;
+        int len = d.length;
+        if (fromUdp) {
+            if (len == 1 && buf[0] == (byte) 0xff) {
+                counters.keepalives.incrementAndGet();
+                return;
+            }
+            if (len >= 4 && buf[0] == 0 && buf[1] == 0 && buf[2] == 0 && buf[3] == 0) {
+                counters.ikeDatagrams.incrementAndGet();
+                ike.accept(d);
+                return;
+            }
+        }
+        if (len < EspEngine.HEADER + 2) {
+            counters.drop(DropReason.MALFORMED);
+            return;
+        }
+        int spi = int32(buf, 0);
+        SecurityAssociation sa = sadb.inbound(SaProtocol.ESP, spi);
+        if (sa == null) {
+            counters.drop(DropReason.NO_SA);
+            return;
+        }
+        SaSpec s = sa.spec();
+        if (fromUdp != (s.encapsulation() instanceof Encapsulation.Udp)) {
+            // an SA negotiated with UDP encapsulation only accepts ESP-in-UDP, and the other way round
+            sa.drop(DropReason.POLICY_MISMATCH);
+            return;
+        }
+        long seq = sa.checkReplay(int32(buf, 4));
+        if (seq < 0) {
+            sa.drop(DropReason.REPLAY);
+            return;
+        }
+        int innerLen = engine.open(s.keys(), seq, s.esn(), buf, 0, len);
+        if (innerLen == EspEngine.BAD_ICV) {
+            sa.drop(DropReason.BAD_ICV);
+            return;
+        }
+        if (innerLen < 0) {
+            sa.drop(DropReason.MALFORMED);
+            return;
+        }
+        if (!sa.accept(seq)) {
+            sa.drop(DropReason.REPLAY);
+            return;
+        }
+        int nextHeader = engine.nextHeader();
+        if (nextHeader == 59) {
+            // RFC 4303 section 2.6: a dummy packet for traffic flow confidentiality
+            return;
+        }
+        int innerOff = engine.innerOffset();
+        // authenticated and new: it counts against the SA's lifetime whatever happens next
+        sa.count(innerLen);
+        counters.decrypted.incrementAndGet();
+        DropReason problem = s.mode() == SaMode.TUNNEL
+                ? deliverTunnel(s, buf, innerOff, innerLen, nextHeader)
+                : deliverTransport(s, buf, innerOff, innerLen, nextHeader);
+        if (problem != null) {
+            sa.drop(problem);
+        }
+    }
+
+    private DropReason deliverTunnel(SaSpec s, byte[] buf, int off, int len, int nextHeader) {
+        if (nextHeader != IpPacket.PROTO_IPV4 && nextHeader != IpPacket.PROTO_IPV6) {
+            return DropReason.MALFORMED;
+        }
+        if (!ip.parse(buf, off, len) || ip.tunnelNextHeader() != nextHeader) {
+            return DropReason.MALFORMED;
+        }
+        if (!allowedIn(s, ip.src(), ip.dst(), ip.protocol(), ip.srcPort(), ip.dstPort())) {
+            return DropReason.POLICY_MISMATCH;
+        }
+        return write(buf, off, ip.totalLength());
+    }
+
+    /** Transport mode: the payload gets an IP header with the SA's addresses again. */
+    private DropReason deliverTransport(SaSpec s, byte[] buf, int off, int len, int nextHeader) {
+        IpAddress src = s.src();
+        IpAddress dst = s.dst();
+        int headerLen = src.family() == IpAddress.Family.INET ? 20 : 40;
+        if (headerLen + len > out.length) {
+            return DropReason.MALFORMED;
+        }
+        IpHeaders.write(out, 0, src, dst, nextHeader, len);
+        System.arraycopy(buf, off, out, headerLen, len);
+        if (!ip.parse(out, 0, headerLen + len)) {
+            return DropReason.MALFORMED;
+        }
+        if (!allowedIn(s, src, dst, nextHeader, ip.srcPort(), ip.dstPort())) {
+            return DropReason.POLICY_MISMATCH;
+        }
+        return write(out, 0, headerLen + len);
+    }
+
+    /** The decrypted packet must fall under an inbound flow that expects this SA's peer. */
+    private boolean allowedIn(SaSpec s, IpAddress src, IpAddress dst, int proto, int sport, int dport) {
+        Flow f = sadb.lookup(FlowDirection.IN, src, dst, proto, sport, dport);
+        if (f == null || f.type() == FlowType.DENY || f.type() == FlowType.BYPASS) {
+            return false;
+        }
+        return f.peer() == null || f.peer().equals(s.src());
+    }
+
+    private DropReason write(byte[] buf, int off, int len) {
+        try {
+            device.write(buf, off, len);
+            return null;
+        } catch (IOException e) {
+            return DropReason.SEND_FAILED;
+        }
+    }
+
+    private static int int32(byte[] b, int off) {
+        return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
+    }
+}
