@@ -71,6 +71,10 @@ final class IpsecctlCommand implements Callable<Integer> {
     @Option(names = "-s", paramLabel = "modifier", description = "Show flow, sa or all (prefixes accepted).")
     String show;
 
+    @Option(names = "--control", paramLabel = "PATH",
+            description = "tandemd's control socket (default $TANDEM_CONTROL, else /etc/tandem/tandemd.sock).")
+    java.nio.file.Path control;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -126,24 +130,37 @@ final class IpsecctlCommand implements Callable<Integer> {
             }
         }
 
-        int error = 0;
-        if (flush && !noAction) {
-            error |= noDaemon("flush the SADB");
+        try (DaemonLink daemon = new DaemonLink(ControlPath.resolve(control), this::warn)) {
+            int error = 0;
+            if (flush && !noAction) {
+                error |= daemon.flush();
+            }
+            if (file != null) {
+                error |= rules(macros, daemon);
+            }
+            if (modifier != null) {
+                error |= daemon.show(modifier, collapse, showKeys, verbose.length > 0, this::printNow);
+            }
+            if (monitor) {
+                error |= daemon.monitor(this::printNow);
+            }
+            return error;
         }
-        if (file != null) {
-            error |= rules(macros);
-        }
-        if (modifier != null) {
-            error |= noDaemon("show " + modifier);
-        }
-        if (monitor) {
-            error |= noDaemon("monitor the SADB");
-        }
-        return error;
     }
 
-    /** Parses the rules; loads them unless -n. */
-    private int rules(List<Map.Entry<String, String>> macros) {
+    /** Output that must not wait for exit (monitoring, showing). */
+    private void printNow(String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (monitor || io.terminal()) {
+            io.out().writeBytes(b);
+            io.out().flush();
+        } else {
+            stdout.writeBytes(b);
+        }
+    }
+
+    /** Parses the rules; loads them into tandemd unless -n. */
+    private int rules(List<Map.Entry<String, String>> macros, DaemonLink daemon) {
         IpsecConfParser.Environment env = IpsecConfParser.Environment.system();
         String name = "-".equals(file) ? "stdin" : ByteText.fromJava(file);
         Optional<byte[]> text = read(name, env);
@@ -174,7 +191,7 @@ final class IpsecctlCommand implements Callable<Integer> {
         if (noAction) {
             return 0;
         }
-        return noDaemon((delete ? "delete " : "load ") + result.rules().size() + " rules");
+        return daemon.commit(result.rules(), delete);
     }
 
     private Optional<byte[]> read(String name, IpsecConfParser.Environment env) {
@@ -206,12 +223,6 @@ final class IpsecctlCommand implements Callable<Integer> {
             warn("pushfile: " + name + ": " + e.getMessage());
         }
         return Optional.empty();
-    }
-
-    private int noDaemon(String what) {
-        warn("cannot " + what + ": no tandemd is reachable"
-                + " (the daemon is not part of this build yet; use -n to check rules)");
-        return 1;
     }
 
     private int usage() {

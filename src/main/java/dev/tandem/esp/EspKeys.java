@@ -62,6 +62,38 @@ public final class EspKeys {
         return salt;
     }
 
+    /** The encryption key material (with the GCM salt), for ipsecctl -k and replication only. */
+    public byte[] encKeyBytes() {
+        if (enc == null) {
+            return new byte[0];
+        }
+        byte[] k = enc.getEncoded();
+        return salt == null ? k : concat(k, salt);
+    }
+
+    /** The authentication key, for ipsecctl -k and replication only. */
+    public byte[] authKeyBytes() {
+        return auth == null ? new byte[0] : auth.getEncoded();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EspKeys k && transform.equals(k.transform)
+                && java.security.MessageDigest.isEqual(encKeyBytes(), k.encKeyBytes())
+                && java.security.MessageDigest.isEqual(authKeyBytes(), k.authKeyBytes());
+    }
+
+    @Override
+    public int hashCode() {
+        return transform.hashCode();
+    }
+
     @Override
     public String toString() {
         return "EspKeys[" + transform + "]";

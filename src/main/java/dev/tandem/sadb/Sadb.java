@@ -48,6 +48,10 @@ public final class Sadb {
         subscribers.add(subscriber);
     }
 
+    public void unsubscribe(Consumer<SadbEvent> subscriber) {
+        subscribers.remove(subscriber);
+    }
+
     private void publish(SadbEvent e) {
         for (Consumer<SadbEvent> s : subscribers) {
             s.accept(e);

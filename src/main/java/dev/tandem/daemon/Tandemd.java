@@ -1,0 +1,315 @@
+package dev.tandem.daemon;
+
+import dev.tandem.conf.ipsec.NetDb;
+import dev.tandem.control.ControlHandler;
+import dev.tandem.control.ControlServer;
+import dev.tandem.control.Message;
+import dev.tandem.control.SadbCodec;
+import dev.tandem.control.SadbPrinter;
+import dev.tandem.dataplane.DataPlane;
+import dev.tandem.os.IpCommand;
+import dev.tandem.os.LinuxRawEsp;
+import dev.tandem.os.LinuxTun;
+import dev.tandem.os.UdpEspPort;
+import dev.tandem.sadb.Flow;
+import dev.tandem.sadb.SaSpec;
+import dev.tandem.sadb.Sadb;
+import dev.tandem.sadb.SadbEvent;
+import dev.tandem.sadb.SadbException;
+import dev.tandem.sadb.SecurityAssociation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway node: the SADB, the data plane on a TUN device with ESP on
+ * UDP 4500 and raw IP protocol 50, the control socket, and the rules of
+ * DIR/ipsec.conf. Control-plane work (requests, reloads, lifetime ticks) runs
+ * on one thread, so the SADB has a single writer.
+ */
+public final class Tandemd implements ControlHandler, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tandemd.class);
+
+    /**
+     * @param dir          configuration directory (ipsec.conf; the control socket by default)
+     * @param control      control socket path
+     * @param tun          name of the TUN device to create
+     * @param mtu          its MTU: room for ESP-in-UDP overhead under a 1500-byte path
+     * @param replayWindow anti-replay window of SAs from ipsec.conf
+     * @param udpPort      port of ESP-in-UDP
+     * @param routes       route flows' remote networks into the TUN device
+     */
+    public record Options(Path dir, Path control, String tun, int mtu, int replayWindow, int udpPort,
+                          boolean routes) { }
+
+    private final Options options;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("control-plane").daemon(true).unstarted(r));
+    private final Sadb sadb = new Sadb(System::nanoTime);
+    private final SadbPrinter printer = new SadbPrinter(NetDb.system());
+    private final TunnelRoutes routes;
+    private IpsecConfFile.Contents installed = IpsecConfFile.Contents.EMPTY;
+    private LinuxTun tun;
+    private DataPlane dataPlane;
+    private ControlServer control;
+
+    private Tandemd(Options options) {
+        this.options = options;
+        this.routes = new TunnelRoutes(options.tun(), options.routes());
+    }
+
+    public Path ipsecConf() {
+        return options.dir().resolve("ipsec.conf");
+    }
+
+    /** Loads the configuration and brings everything up; throws when the node cannot run. */
+    public static Tandemd start(Options options) throws IOException, ConfigError {
+        Tandemd d = new Tandemd(options);
+        try {
+            d.call(() -> {
+                d.sadb.subscribe(d.routes::on);
+                d.sadb.subscribe(e -> LOG.info("sadb: {}", d.printer.event(e).strip()));
+                return null;
+            });
+            IpsecConfFile.Contents contents = IpsecConfFile.load(d.ipsecConf(), options.replayWindow(),
+                    w -> LOG.warn("{}", w));
+            d.tun = LinuxTun.open(options.tun());
+            IpCommand.run("link", "set", "dev", options.tun(), "mtu", Integer.toString(options.mtu()), "up");
+            UdpEspPort udp = UdpEspPort.open(null, options.udpPort());
+            LinuxRawEsp raw = LinuxRawEsp.open(null);
+            d.dataPlane = new DataPlane(d.sadb, d.tun, udp, raw, dg -> { });
+            d.call(() -> {
+                d.apply(contents);
+                return null;
+            });
+            d.dataPlane.start();
+            d.loop.scheduleAtFixedRate(d.sadb::tick, 1, 1, TimeUnit.SECONDS);
+            d.control = ControlServer.start(options.control(), d);
+            LOG.info("tandemd running: {} SAs, {} flows from {}, device {}, control {}", contents.sas().size(),
+                    contents.flows().size(), d.ipsecConf(), options.tun(), options.control());
+            return d;
+        } catch (IOException | ConfigError | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /** Runs {@code task} on the control-plane thread and waits for it. */
+    private <T> T call(Callable<T> task) throws IOException, ConfigError {
+        try {
+            return loop.submit(task).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case ConfigError c -> throw c;
+                case RuntimeException r -> throw r;
+                default -> throw new IOException(e.getCause());
+            }
+        }
+    }
+
+    /** Installs the file's SAs and flows, replacing what the previous version of the file installed. */
+    private void apply(IpsecConfFile.Contents next) throws SadbException {
+        Map<dev.tandem.sadb.SaId, SaSpec> oldSas = new HashMap<>();
+        installed.sas().forEach(s -> oldSas.put(s.id(), s));
+        Map<Flow.Key, Flow> oldFlows = new HashMap<>();
+        installed.flows().forEach(f -> oldFlows.put(f.key(), f));
+        int added = 0;
+        int changed = 0;
+        for (SaSpec s : next.sas()) {
+            SaSpec old = oldSas.remove(s.id());
+            if (old == null) {
+                if (sadb.get(s.id()) != null) {
+                    sadb.update(s);
+                } else {
+                    sadb.add(s);
+                }
+                added++;
+            } else if (!old.equals(s)) {
+                sadb.update(s);
+                changed++;
+            }
+        }
+        for (dev.tandem.sadb.SaId gone : oldSas.keySet()) {
+            sadb.delete(gone);
+        }
+        List<Flow> newFlows = new ArrayList<>();
+        for (Flow f : next.flows()) {
+            Flow old = oldFlows.remove(f.key());
+            if (!f.equals(old)) {
+                newFlows.add(f);
+            }
+        }
+        oldFlows.keySet().forEach(sadb::deleteFlow);
+        sadb.addFlows(newFlows);
+        installed = next;
+        LOG.info("ipsec.conf applied: {} SAs added, {} changed, {} removed; {} flows added or changed, {} removed",
+                added, changed, oldSas.size(), newFlows.size(), oldFlows.size());
+    }
+
+    /** SIGHUP: re-reads ipsec.conf and applies the difference; a bad file changes nothing. */
+    public void reload() {
+        loop.execute(() -> {
+            try {
+                apply(IpsecConfFile.load(ipsecConf(), options.replayWindow(), w -> LOG.warn("{}", w)));
+            } catch (ConfigError e) {
+                LOG.error("{} not reloaded, the running rules stay:\n{}", ipsecConf(), e.getMessage());
+            } catch (SadbException e) {
+                LOG.error("{} only partly reloaded: {}", ipsecConf(), e.getMessage());
+            }
+        });
+    }
+
+    // ---- control requests -----------------------------------------------
+
+    @Override
+    public Message handle(Message request, Consumer<String> out) {
+        try {
+            return call(() -> dispatch(request, out));
+        } catch (IOException | ConfigError | RuntimeException e) {
+            LOG.error("control request {} failed: {}", request.verb(), e.toString());
+            return error(e.getMessage());
+        }
+    }
+
+    private static Message ok() {
+        return Message.of("ok");
+    }
+
+    private static Message error(String why) {
+        return new Message("error", Map.of("message", why == null ? "internal error" : why));
+    }
+
+    private Message dispatch(Message m, Consumer<String> out) {
+        try {
+            switch (m.verb()) {
+                case "add-sa" -> sadb.add(SadbCodec.sa(m, options.replayWindow()));
+                case "delete-sa" -> {
+                    if (!sadb.delete(SadbCodec.saId(m))) {
+                        return error("no such SA");
+                    }
+                }
+                case "add-flow" -> sadb.addFlow(SadbCodec.flow(m));
+                case "delete-flow" -> {
+                    if (!sadb.deleteFlow(SadbCodec.flowKey(m))) {
+                        return error("no such flow");
+                    }
+                }
+                case "flush" -> {
+                    sadb.flush();
+                    installed = IpsecConfFile.Contents.EMPTY;
+                }
+                case "show-flows" -> show(out, "yes".equals(m.get("all")), "yes".equals(m.get("collapse")), false, false,
+                        true, false);
+                case "show-sas" -> show(out, "yes".equals(m.get("all")), false, "yes".equals(m.get("keys")),
+                        "yes".equals(m.get("verbose")), false, true);
+                case "show-all" -> show(out, true, "yes".equals(m.get("collapse")), "yes".equals(m.get("keys")),
+                        "yes".equals(m.get("verbose")), true, true);
+                case "status" -> out.accept(StatusReport.of(sadb, dataPlane, options).render("yes".equals(m.get("json"))));
+                default -> {
+                    return error("unknown request " + m.verb());
+                }
+            }
+            return ok();
+        } catch (Message.BadMessage | SadbException e) {
+            return error(e.getMessage());
+        }
+    }
+
+    private void show(Consumer<String> out, boolean titles, boolean collapse, boolean keys, boolean verbose,
+                      boolean flows, boolean sas) {
+        StringBuilder sb = new StringBuilder();
+        if (flows) {
+            List<Flow> all = sadb.flows();
+            if (titles) {
+                sb.append("FLOWS:\n");
+            }
+            if (all.isEmpty() && titles) {
+                sb.append("No flows\n");
+            }
+            sb.append(printer.flows(all, collapse));
+        }
+        if (sas) {
+            List<SecurityAssociation> all = new ArrayList<>(sadb.sas());
+            all.sort(Comparator.comparingLong(s -> Integer.toUnsignedLong(s.id().spi())));
+            if (titles) {
+                sb.append(flows ? "\nSAD:\n" : "SAD:\n");
+            }
+            if (all.isEmpty() && titles) {
+                sb.append("No entries\n");
+            }
+            all.forEach(s -> sb.append(printer.sa(s, keys, verbose)));
+        }
+        if (!sb.isEmpty()) {
+            out.accept(sb.toString());
+        }
+    }
+
+    @Override
+    public void monitor(Consumer<String> out, BooleanSupplier stop) throws InterruptedException {
+        BlockingQueue<SadbEvent> events = new LinkedBlockingQueue<>(10_000);
+        Consumer<SadbEvent> listener = events::offer;
+        sadb.subscribe(listener);
+        try {
+            while (!stop.getAsBoolean()) {
+                SadbEvent e = events.poll(1, TimeUnit.SECONDS);
+                if (e != null) {
+                    out.accept(printer.event(e));
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            // the monitoring ipsecctl went away
+        } finally {
+            sadb.unsubscribe(listener);
+        }
+    }
+
+    // ---- shutdown -------------------------------------------------------
+
+    @Override
+    public void close() {
+        try {
+            if (control != null) {
+                control.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the control socket: {}", e.toString());
+        }
+        try {
+            // routes first: they name the device, which disappears when closed
+            loop.submit(routes::removeAll).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("removing routes: {}", e.toString());
+        }
+        try {
+            if (dataPlane != null) {
+                dataPlane.close();
+            } else if (tun != null) {
+                tun.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("stopping the data plane: {}", e.toString());
+        }
+        loop.shutdown();
+        LOG.info("tandemd stopped");
+    }
+}

@@ -1,0 +1,133 @@
+package dev.tandem.os;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.tandem.dataplane.Datagram;
+import dev.tandem.dataplane.EspPort;
+import dev.tandem.net.IpAddress;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * IP protocol 50 (ESP) through a raw IPv4 socket: the kernel here has no ESP,
+ * so every ESP packet addressed to this host reaches this socket (with its IP
+ * header, which {@link #receive} strips) and outgoing ESP gets its IP header
+ * from the kernel. Needs CAP_NET_RAW. One thread receives at a time; any
+ * number send.
+ */
+public final class LinuxRawEsp implements EspPort {
+
+    private static final int IPPROTO_ESP = 50;
+    private static final int POLL_SLICE_MS = 250;
+
+    private final FdGuard guard;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment recvBuf;
+    private final MemorySegment from;
+    private final MemorySegment fromLen;
+    private final MemorySegment pollfd;
+    private final ThreadLocal<MemorySegment> sendBuf;
+    private final ThreadLocal<MemorySegment> to;
+
+    private LinuxRawEsp(int fd) {
+        this.guard = new FdGuard(fd);
+        this.recvBuf = arena.allocate(65_536);
+        this.from = arena.allocate(16);
+        this.fromLen = arena.allocate(4);
+        this.pollfd = arena.allocate(8);
+        this.sendBuf = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(65_536));
+        this.to = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16));
+    }
+
+    /** Opens the socket, bound to {@code local} when given (so replies leave from that address). */
+    public static LinuxRawEsp open(IpAddress local) throws IOException {
+        int fd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IPPROTO_ESP);
+        if (fd < 0) {
+            throw new OsException("socket(AF_INET, SOCK_RAW, IPPROTO_ESP)", Libc.errno());
+        }
+        if (local != null) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment sin = sockaddrIn(a.allocate(16), local);
+                if (Libc.bind(fd, sin, 16) < 0) {
+                    int e = Libc.errno();
+                    Libc.close(fd);
+                    throw new OsException("bind raw ESP socket to " + local, e);
+                }
+            }
+        }
+        return new LinuxRawEsp(fd);
+    }
+
+    private static MemorySegment sockaddrIn(MemorySegment s, IpAddress a) {
+        if (a.family() != IpAddress.Family.INET) {
+            throw new IllegalArgumentException("raw ESP is IPv4 only for now: " + a);
+        }
+        s.fill((byte) 0);
+        s.set(JAVA_SHORT, 0, (short) Libc.AF_INET);
+        MemorySegment.copy(a.octets(), 0, s, JAVA_BYTE, 4, 4);
+        return s;
+    }
+
+    @Override
+    public int receive(Datagram d) throws IOException {
+        if (!guard.enter()) {
+            return -1;
+        }
+        try {
+            while (!guard.closing()) {
+                if (!Libc.pollIn(guard.fd(), pollfd, POLL_SLICE_MS)) {
+                    continue;
+                }
+                fromLen.set(JAVA_INT, 0, 16);
+                long n = Libc.recvfrom(guard.fd(), recvBuf, recvBuf.byteSize(), 0, from, fromLen);
+                if (n < 0) {
+                    int e = Libc.errno();
+                    if (e == Libc.EAGAIN || e == Libc.EINTR) {
+                        continue;
+                    }
+                    throw new OsException("recvfrom raw ESP", e);
+                }
+                int ihl = (recvBuf.get(JAVA_BYTE, 0) & 0x0f) * 4;
+                if (ihl < 20 || n < ihl) {
+                    continue;
+                }
+                int len = (int) Math.min(n - ihl, d.buf.length);
+                MemorySegment.copy(recvBuf, JAVA_BYTE, ihl, d.buf, 0, len);
+                d.length = len;
+                byte[] src = new byte[4];
+                MemorySegment.copy(from, JAVA_BYTE, 4, src, 0, 4);
+                d.peer = new IpAddress(src);
+                d.peerPort = 0;
+                return len;
+            }
+            return -1;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public void send(IpAddress dst, int port, byte[] buf, int off, int len) throws IOException {
+        if (!guard.enter()) {
+            throw new IOException("raw ESP socket is closed");
+        }
+        try {
+            MemorySegment b = sendBuf.get();
+            MemorySegment.copy(buf, off, b, JAVA_BYTE, 0, len);
+            MemorySegment sin = sockaddrIn(to.get(), dst);
+            if (Libc.sendto(guard.fd(), b, len, 0, sin, 16) < 0) {
+                throw new OsException("sendto " + dst, Libc.errno());
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public void close() {
+        guard.close();
+    }
+}
