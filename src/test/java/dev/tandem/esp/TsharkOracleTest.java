@@ -1,8 +1,8 @@
 package dev.tandem.esp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tandem.testing.Needs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ class TsharkOracleTest {
 
     @BeforeAll
     static void needsTshark() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")),
+        Needs.need(Files.isExecutable(Path.of("/usr/bin/tshark")),
                 "tshark is not installed (apt-get install tshark; .ci/run installs it)");
     }
 

@@ -1,0 +1,248 @@
+package dev.tandem.lab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A network-namespace lab for tests that need real interfaces (after
+ * ../shared/lab): two gateways joined by a WAN link, each with a host on
+ * its LAN. Namespaces get a random prefix so runs never collide, veth ends
+ * are created directly inside their namespaces, and {@link #close} kills
+ * everything it started and deletes the namespaces, also after a failure.
+ *
+ * <pre>
+ *   ha 10.1.0.10 -- la 10.1.0.1 [gwa] wa 192.0.2.1 ---- wb 192.0.2.2 [gwb] lb 10.2.0.1 -- hb 10.2.0.10
+ * </pre>
+ */
+public final class Lab implements AutoCloseable {
+
+    public static final String GWA = "gwa";
+    public static final String GWB = "gwb";
+    public static final String HA = "ha";
+    public static final String HB = "hb";
+
+    private final String prefix;
+    private final Path dir;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<String> namespaces = new ArrayList<>();
+
+    /** What a command printed and how it ended. */
+    public record Result(int status, String out) { }
+
+    private Lab() throws IOException {
+        this.prefix = "tdm" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        this.dir = Files.createTempDirectory("tandem-lab-");
+    }
+
+    public static boolean root() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    public String ns(String node) {
+        return prefix + "-" + node;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public static Lab twoGateways() throws IOException, InterruptedException {
+        Lab lab = new Lab();
+        try {
+            for (String n : List.of(GWA, GWB, HA, HB)) {
+                lab.ip("netns", "add", lab.ns(n));
+                lab.namespaces.add(lab.ns(n));
+                lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
+            }
+            lab.link(GWA, "wa", "192.0.2.1/24", GWB, "wb", "192.0.2.2/24");
+            lab.link(GWA, "la", "10.1.0.1/24", HA, "ha", "10.1.0.10/24");
+            lab.link(GWB, "lb", "10.2.0.1/24", HB, "hb", "10.2.0.10/24");
+            lab.ip("-n", lab.ns(HA), "route", "add", "default", "via", "10.1.0.1");
+            lab.ip("-n", lab.ns(HB), "route", "add", "default", "via", "10.2.0.1");
+            for (String gw : List.of(GWA, GWB)) {
+                lab.run(List.of("ip", "netns", "exec", lab.ns(gw), "sysctl", "-qw", "net.ipv4.ip_forward=1"));
+            }
+            return lab;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    private void link(String a, String ifa, String addrA, String b, String ifb, String addrB)
+            throws IOException, InterruptedException {
+        ip("link", "add", ifa, "netns", ns(a), "type", "veth", "peer", "name", ifb, "netns", ns(b));
+        ip("-n", ns(a), "addr", "add", addrA, "dev", ifa);
+        ip("-n", ns(a), "link", "set", ifa, "up");
+        ip("-n", ns(b), "addr", "add", addrB, "dev", ifb);
+        ip("-n", ns(b), "link", "set", ifb, "up");
+    }
+
+    private void ip(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        Result r = run(cmd);
+        if (r.status() != 0) {
+            throw new IOException(String.join(" ", cmd) + ": " + r.out());
+        }
+    }
+
+    private static Result run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + ": timed out");
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    /** Runs a command inside {@code node}'s namespace and waits for it. */
+    public Result exec(String node, String... cmd) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
+        full.addAll(List.of(cmd));
+        return run(full);
+    }
+
+    /** Starts a command inside {@code node}'s namespace; {@link #close} ends it. */
+    public Process spawn(String node, String... cmd) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
+        full.addAll(List.of(cmd));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        processes.add(p);
+        return p;
+    }
+
+    /** A background command whose output is collected as it runs. */
+    public record Background(Process process, StringBuffer out) {
+        /** Waits for the command to end and returns everything it printed. */
+        public String awaitOutput(long seconds) throws InterruptedException, IOException {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                throw new IOException("still running after " + seconds + " s:\n" + out);
+            }
+            return out.toString();
+        }
+    }
+
+    /**
+     * Starts a command in {@code node}'s namespace and returns once a line of
+     * its output contains {@code ready} (tcpdump's "listening on", iperf3's
+     * "Server listening"): the event that says it can see traffic.
+     */
+    public Background spawnReady(String node, String ready, String... cmd) throws IOException, InterruptedException {
+        Process p = spawn(node, cmd);
+        StringBuffer out = new StringBuffer();
+        if (!follow(p, out, ready)) {
+            throw new IOException(String.join(" ", cmd) + " never printed \"" + ready + "\":\n" + out);
+        }
+        return new Background(p, out);
+    }
+
+    /** Copies {@code p}'s output into {@code out} on a reader thread; true once {@code ready} appears. */
+    private static boolean follow(Process p, StringBuffer out, String ready) throws InterruptedException {
+        CompletableFuture<Boolean> seen = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    out.append(line).append('\n');
+                    if (line.contains(ready)) {
+                        seen.complete(true);
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            seen.complete(false);
+        });
+        try {
+            return seen.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** A running tandemd: its process, control socket and log. */
+    public record Daemon(Process process, Path control, Path config, StringBuffer log) { }
+
+    /**
+     * Starts tandemd in {@code node} with this ipsec.conf and waits until it
+     * says it is running (or fails with its log).
+     */
+    public Daemon tandemd(String node, String ipsecConf) throws IOException, InterruptedException {
+        Path conf = dir.resolve(node);
+        Files.createDirectories(conf);
+        Path file = conf.resolve("ipsec.conf");
+        Files.writeString(file, ipsecConf);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jar = Path.of("target", "tandem.jar").toAbsolutePath();
+        Process p = spawn(node, java, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "daemon",
+                "-c", conf.toString());
+        StringBuffer log = new StringBuffer();
+        boolean up = follow(p, log, "tandemd running");
+        if (!up) {
+            throw new IOException("tandemd in " + node + " did not start:\n" + log);
+        }
+        return new Daemon(p, conf.resolve("tandemd.sock"), file, log);
+    }
+
+    /** Runs the tandem command line (ipsecctl, status) from the host against a daemon. */
+    public Result tandem(String... args) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
+                Path.of("target", "tandem.jar").toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (String n : namespaces) {
+            try {
+                Result pids = run(List.of("ip", "netns", "pids", n));
+                for (String pid : pids.out().split("\\s+")) {
+                    if (!pid.isBlank()) {
+                        run(List.of("kill", "-9", pid.strip()));
+                    }
+                }
+                run(List.of("ip", "netns", "del", n));
+            } catch (IOException | InterruptedException e) {
+                // best effort: report nothing, the next run uses another prefix
+            }
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // temporary files only
+        }
+    }
+}
