@@ -47,16 +47,26 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--no-routes", description = "Do not route the flows' remote networks into the TUN device.")
     boolean noRoutes;
 
+    @Option(names = "--route-table", defaultValue = "4500", paramLabel = "N",
+            description = {"Routing table for the tunnel routes, 1 to 32765 (default ${DEFAULT-VALUE}); also the",
+                "priority of the rule that looks it up and the firewall mark of packets sent in the clear."})
+    int routeTable;
+
     @Override
     public Integer call() throws InterruptedException {
         if (replayWindow < 32 || replayWindow > 1 << 20) {
             parent.stdio().err().println("tandemd: --replay-window must be between 32 and 1048576");
             return 2;
         }
+        if (routeTable < 1 || routeTable > 32765 || routeTable == 253 || routeTable == 254 || routeTable == 255) {
+            parent.stdio().err().println("tandemd: --route-table must be between 1 and 32765 and not 253-255 "
+                    + "(the kernel's default, main and local tables)");
+            return 2;
+        }
         Path socket = control != null ? control : dir.resolve("tandemd.sock");
         Tandemd d;
         try {
-            d = Tandemd.start(new Tandemd.Options(dir, socket, tun, mtu, replayWindow, udpPort, !noRoutes));
+            d = Tandemd.start(new Tandemd.Options(dir, socket, tun, mtu, replayWindow, udpPort, !noRoutes, routeTable));
         } catch (ConfigError e) {
             e.problems().forEach(p -> parent.stdio().err().println(p));
             parent.stdio().err().println("tandemd: configuration not loaded, not starting");

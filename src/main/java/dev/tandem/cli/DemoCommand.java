@@ -27,7 +27,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The capabilities of the finished demo and whether this build has them. */
     static final List<String[]> PARTS = List.of(
             new String[] {"built", "ipsec.conf parser, ipsecctl -n/-v/-k/-d, isakmpd configuration model", ""},
-            new String[] {"not built", "tandemd daemon, SADB, userspace ESP data plane", "issue 3"},
+            new String[] {"built", "tandemd daemon, SADB, userspace ESP data plane, manual keying", ""},
             new String[] {"not built", "CARP election and virtual address takeover", "issue 4"},
             new String[] {"not built", "replication of SAs, flows and replay counters", "issue 5"},
             new String[] {"not built", "IKEv1 daemon (isakmpd's role)", "issue 6"},
@@ -44,8 +44,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("===========");
         out.println("The failover demo (a two-node cluster losing its master while a peer keeps");
         out.println("sending) is NOT BUILT YET. This build reads OpenBSD ipsec.conf files exactly");
-        out.println("as ipsecctl(8) does; here is the bundled cluster configuration and what it");
-        out.println("compiles to.");
+        out.println("as ipsecctl(8) does, and carries traffic through manually keyed ESP tunnels.");
+        out.println("First the bundled cluster configuration and what it compiles to.");
         out.println();
         out.println("--- " + EXAMPLE + " ---");
         out.writeBytes(conf);
@@ -69,9 +69,23 @@ final class DemoCommand implements Callable<Integer> {
         out.println(result.rules().size() + " rules parsed; each ike rule becomes isakmpd configuration sections");
         out.println("(peer, phase 1, phase 2, identities) for the IKE daemon to consume.");
         out.println();
+        out.println("--- two gateways with manual keys, in this JVM on a simulated wire ---");
+        boolean tunnelOk;
+        try {
+            tunnelOk = new TunnelDemo(out).run();
+        } catch (Exception e) {
+            parent.stdio().err().println("tandem demo: the tunnel part failed: " + e);
+            return 1;
+        }
+        out.println("(on real machines: docs/admin-guide.md runs the same files with tandemd in network namespaces)");
+        out.println();
         out.println("--- parts of the failover demo ---");
         for (String[] p : PARTS) {
             out.println(String.format("  %-10s %-56s %s", p[0], p[1], p[2]).stripTrailing());
+        }
+        if (!tunnelOk) {
+            parent.stdio().err().println("tandem demo: the tunnel did not behave as it should (see above)");
+            return 1;
         }
         return 0;
     }

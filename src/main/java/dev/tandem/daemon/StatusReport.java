@@ -31,15 +31,16 @@ record StatusReport(Map<String, Object> root) {
         root.put("format", FORMAT);
         Map<String, Object> dp = new LinkedHashMap<>();
         dp.put("device", options.tun());
+        dp.put("route_table", options.routes() ? options.routeTable() : null);
         dp.put("threads", plane == null ? List.of() : plane.threadNames());
         if (plane != null) {
             DataPlaneCounters c = plane.counters();
             dp.put("encrypted", c.encrypted());
             dp.put("decrypted", c.decrypted());
+            dp.put("cleartext", c.cleartext());
             dp.put("ike_datagrams", c.ikeDatagrams());
             dp.put("keepalives", c.keepalives());
             Map<String, Object> drops = new LinkedHashMap<>();
-            drops.put("no-flow", c.noFlowDrops());
             for (DropReason r : DropReason.values()) {
                 drops.put(r.label(), c.drops(r));
             }
@@ -111,7 +112,8 @@ record StatusReport(Map<String, Object> root) {
         sb.append("data plane: device ").append(dp.get("device")).append(", threads ").append(dp.get("threads"))
                 .append('\n');
         sb.append("  encrypted ").append(dp.get("encrypted")).append(", decrypted ").append(dp.get("decrypted"))
-                .append(", ike datagrams ").append(dp.get("ike_datagrams")).append('\n');
+                .append(", cleartext ").append(dp.get("cleartext")).append(", ike datagrams ")
+                .append(dp.get("ike_datagrams")).append('\n');
         sb.append("  drops ").append(nonZero(dp.get("drops"))).append('\n');
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> sas = (List<Map<String, Object>>) (List<?>) root.get("sas");

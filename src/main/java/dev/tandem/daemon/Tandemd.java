@@ -8,6 +8,7 @@ import dev.tandem.control.SadbCodec;
 import dev.tandem.control.SadbPrinter;
 import dev.tandem.dataplane.DataPlane;
 import dev.tandem.os.IpCommand;
+import dev.tandem.os.LinuxClearPort;
 import dev.tandem.os.LinuxRawEsp;
 import dev.tandem.os.LinuxTun;
 import dev.tandem.os.UdpEspPort;
@@ -54,9 +55,11 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
      * @param replayWindow anti-replay window of SAs from ipsec.conf
      * @param udpPort      port of ESP-in-UDP
      * @param routes       route flows' remote networks into the TUN device
+     * @param routeTable   routing table of those routes, also the priority of its rule and the
+     *                     firewall mark of packets sent past the tunnel
      */
     public record Options(Path dir, Path control, String tun, int mtu, int replayWindow, int udpPort,
-                          boolean routes) { }
+                          boolean routes, int routeTable) { }
 
     private final Options options;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
@@ -71,7 +74,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
 
     private Tandemd(Options options) {
         this.options = options;
-        this.routes = new TunnelRoutes(options.tun(), options.routes());
+        this.routes = new TunnelRoutes(options.tun(), options.routeTable(), options.routes());
     }
 
     public Path ipsecConf() {
@@ -90,10 +93,19 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             IpsecConfFile.Contents contents = IpsecConfFile.load(d.ipsecConf(), options.replayWindow(),
                     w -> LOG.warn("{}", w));
             d.tun = LinuxTun.open(options.tun());
+            try {
+                // no link-local address: else the kernel's router solicitations and MLD reports
+                // come out of the device as if they were traffic for the tunnel
+                IpCommand.run("link", "set", "dev", options.tun(), "addrgenmode", "none");
+            } catch (IOException e) {
+                LOG.debug("no IPv6 on {}: {}", options.tun(), e.getMessage());
+            }
             IpCommand.run("link", "set", "dev", options.tun(), "mtu", Integer.toString(options.mtu()), "up");
             UdpEspPort udp = UdpEspPort.open(null, options.udpPort());
             LinuxRawEsp raw = LinuxRawEsp.open(null);
-            d.dataPlane = new DataPlane(d.sadb, d.tun, udp, raw, dg -> { });
+            LinuxClearPort clear = LinuxClearPort.open(options.routeTable());
+            d.dataPlane = new DataPlane(d.sadb, d.tun, udp, raw, clear, dg -> { });
+            d.routes.install();
             d.call(() -> {
                 d.apply(contents);
                 return null;

@@ -22,6 +22,7 @@ public final class DataPlane implements AutoCloseable {
     private final PacketDevice device;
     private final EspPort udp;
     private final EspPort raw;
+    private final ClearPort clear;
     private final Consumer<Datagram> ike;
     private final DataPlaneCounters counters = new DataPlaneCounters();
     private final List<Thread> threads = new ArrayList<>();
@@ -30,13 +31,16 @@ public final class DataPlane implements AutoCloseable {
     /**
      * @param udp ESP-in-UDP port (4500), or null
      * @param raw raw ESP port, or null
+     * @param clear where packets no flow protects leave in the clear, or null to drop them
      * @param ike receives IKE datagrams found on the UDP port; called on a data-plane thread
      */
-    public DataPlane(Sadb sadb, PacketDevice device, EspPort udp, EspPort raw, Consumer<Datagram> ike) {
+    public DataPlane(Sadb sadb, PacketDevice device, EspPort udp, EspPort raw, ClearPort clear,
+                     Consumer<Datagram> ike) {
         this.sadb = sadb;
         this.device = device;
         this.udp = udp;
         this.raw = raw;
+        this.clear = clear;
         this.ike = ike;
     }
 
@@ -64,7 +68,7 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private EspPipeline pipeline() {
-        return new EspPipeline(sadb, device, udp, raw, counters, ike);
+        return new EspPipeline(sadb, device, udp, raw, clear, counters, ike);
     }
 
     private static Thread thread(String name, Runnable body) {
@@ -113,7 +117,7 @@ public final class DataPlane implements AutoCloseable {
     public void close() throws IOException {
         closing = true;
         IOException first = null;
-        for (AutoCloseable c : new AutoCloseable[] {device, udp, raw}) {
+        for (AutoCloseable c : new AutoCloseable[] {device, udp, raw, clear}) {
             if (c == null) {
                 continue;
             }

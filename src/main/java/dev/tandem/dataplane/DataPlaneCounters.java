@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Node-wide packet counters, for what cannot be charged to an SA (no SA for
- * the SPI, malformed packets, no flow) plus totals. Safe from any thread.
+ * the SPI, malformed packets, cleartext) plus totals. Safe from any thread.
  */
 public final class DataPlaneCounters {
 
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
-    private final AtomicLong noFlow = new AtomicLong();
+    final AtomicLong cleartext = new AtomicLong();
     final AtomicLong encrypted = new AtomicLong();
     final AtomicLong decrypted = new AtomicLong();
     final AtomicLong ikeDatagrams = new AtomicLong();
@@ -25,13 +25,9 @@ public final class DataPlaneCounters {
         return drops.get(r.ordinal());
     }
 
-    void noFlow() {
-        noFlow.incrementAndGet();
-    }
-
-    /** Packets from the cleartext side that matched no flow. */
-    public long noFlowDrops() {
-        return noFlow.get();
+    /** Packets sent in the clear: bypass flows, use flows without an SA, no flow. */
+    public long cleartext() {
+        return cleartext.get();
     }
 
     public long encrypted() {

@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * The two packet paths of the gateway, run by one data-plane thread (each
  * thread has its own pipeline: crypto objects and buffers are not shared).
  *
- * <p>Outbound: cleartext packet, flow, SA, encrypt, send. Inbound: ESP
+ * <p>Outbound: cleartext packet, flow, SA, encrypt, send; what no flow
+ * protects (bypass flows, use flows without an SA, no flow) goes out in the
+ * clear through the {@link ClearPort}. Inbound: ESP
  * packet, SA by SPI, replay check, integrity and decryption, replay window
  * update, check that the inner packet belongs to the SA's flows, deliver.
  * Every packet dropped is counted by reason; no exception leaves a path.
@@ -34,6 +36,7 @@ public final class EspPipeline {
     private final PacketDevice device;
     private final EspPort udp;
     private final EspPort raw;
+    private final ClearPort clear;
     private final DataPlaneCounters counters;
     private final Consumer<Datagram> ike;
 
@@ -44,14 +47,16 @@ public final class EspPipeline {
     /**
      * @param udp the ESP-in-UDP port, or null
      * @param raw the raw ESP port, or null
+     * @param clear where unprotected packets leave, or null to drop them
      * @param ike receives UDP datagrams carrying the non-ESP marker (IKE), on this thread
      */
-    public EspPipeline(Sadb sadb, PacketDevice device, EspPort udp, EspPort raw, DataPlaneCounters counters,
-                       Consumer<Datagram> ike) {
+    public EspPipeline(Sadb sadb, PacketDevice device, EspPort udp, EspPort raw, ClearPort clear,
+                       DataPlaneCounters counters, Consumer<Datagram> ike) {
         this.sadb = sadb;
         this.device = device;
         this.udp = udp;
         this.raw = raw;
+        this.clear = clear;
         this.counters = counters;
         this.ike = ike;
     }
@@ -65,21 +70,28 @@ public final class EspPipeline {
             return;
         }
         Flow f = sadb.lookup(FlowDirection.OUT, ip.src(), ip.dst(), ip.protocol(), ip.srcPort(), ip.dstPort());
-        if (f == null) {
-            counters.noFlow();
+        if (f == null || f.type() == FlowType.BYPASS) {
+            sendClear(buf, off, ip.totalLength());
             return;
         }
-        if (f.type() == FlowType.DENY || f.type() == FlowType.BYPASS) {
-            // cleartext forwarding of bypassed traffic is the routing table's job, not the tunnel's
+        if (f.type() == FlowType.DENY) {
             counters.drop(DropReason.DENIED);
             return;
         }
         SecurityAssociation sa = sadb.outbound(f);
         if (sa == null) {
-            if (f.type() == FlowType.REQUIRE || f.type() == FlowType.ACQUIRE) {
-                sadb.acquire(f);
+            switch (f.type()) {
+                case USE -> sendClear(buf, off, ip.totalLength());
+                case ACQUIRE -> {
+                    sadb.acquire(f);
+                    sendClear(buf, off, ip.totalLength());
+                }
+                case REQUIRE -> {
+                    sadb.acquire(f);
+                    counters.drop(DropReason.NO_SA);
+                }
+                default -> counters.drop(DropReason.NO_SA);
             }
-            counters.drop(DropReason.NO_SA);
             return;
         }
         SaSpec s = sa.spec();
@@ -127,6 +139,21 @@ public final class EspPipeline {
             return;
         }
         counters.encrypted.incrementAndGet();
+    }
+
+    /** Sends a packet the flows leave unprotected past the tunnel, as OpenBSD would. */
+    private void sendClear(byte[] buf, int off, int len) {
+        if (clear == null) {
+            counters.drop(DropReason.SEND_FAILED);
+            return;
+        }
+        try {
+            clear.send(buf, off, len);
+        } catch (IOException e) {
+            counters.drop(DropReason.SEND_FAILED);
+            return;
+        }
+        counters.cleartext.incrementAndGet();
     }
 
     // ---- inbound --------------------------------------------------------

@@ -29,6 +29,9 @@ final class Libc {
     static final int SOCK_RAW = 3;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int POLLIN = 1;
+    static final int SOL_SOCKET = 1;
+    static final int SO_MARK = 36;
+    static final int IPPROTO_RAW = 255;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
 
@@ -52,6 +55,8 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true, -1);
     private static final MethodHandle BIND = bind("bind",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true, -1);
+    private static final MethodHandle SETSOCKOPT = bind("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true, -1);
     private static final MethodHandle SENDTO = bind("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true, -1);
     private static final MethodHandle RECVFROM = bind("recvfrom",
@@ -142,6 +147,17 @@ final class Libc {
     static int bind(int fd, MemorySegment addr, int len) {
         try {
             return (int) BIND.invokeExact(STATE.get(), fd, addr, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** setsockopt with an int value. */
+    static int setsockopt(int fd, int level, int name, int value) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(JAVA_INT);
+            v.set(JAVA_INT, 0, value);
+            return (int) SETSOCKOPT.invokeExact(STATE.get(), fd, level, name, v, 4);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

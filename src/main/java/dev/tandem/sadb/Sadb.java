@@ -203,7 +203,11 @@ public final class Sadb {
         return flows.lookup(d, src, dst, proto, sport, dport);
     }
 
-    /** Asks for keying for a flow without an SA, at most once a second per flow. */
+    /**
+     * Asks for keying for a flow without an SA, at most once a second per
+     * flow. Data-plane threads call this, so subscribers receive the Acquire
+     * event on a data-plane thread and must hand it to their own thread.
+     */
     public void acquire(Flow f) {
         long now = nanoClock.getAsLong();
         Long last = lastAcquire.get(f.key());

@@ -36,5 +36,10 @@ class TandemCommandTest {
             assertThat(r.out()).contains(part[1]);
         }
         assertThat(r.out()).containsPattern("not built +the failover demo");
+        // the tunnel part: six packets through ESP, the replayed and the altered one dropped
+        assertThat(r.out().lines().filter(l -> l.contains(" ESP spi 0x0000100") && l.endsWith("delivered")))
+                .hasSize(6);
+        assertThat(r.out()).contains("gwb dropped them: replay 1, bad-icv 1")
+                .contains("counters packets 5 bytes 175 bad-icv 1 replay 1");
     }
 }

@@ -15,14 +15,7 @@ final class Packets {
 
     /** An IPv4 or IPv6 UDP packet carrying {@code payload}. */
     static byte[] udp(String src, String dst, int sport, int dport, byte[] payload) {
-        IpAddress s = ip(src);
-        int hl = s.family() == IpAddress.Family.INET ? 20 : 40;
-        byte[] p = new byte[hl + 8 + payload.length];
-        IpHeaders.write(p, 0, s, ip(dst), IpPacket.PROTO_UDP, 8 + payload.length);
-        ByteBuffer b = ByteBuffer.wrap(p, hl, 8);
-        b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + payload.length)).putShort((short) 0);
-        System.arraycopy(payload, 0, p, hl + 8, payload.length);
-        return p;
+        return UdpPackets.build(ip(src), ip(dst), sport, dport, payload);
     }
 
     static byte[] udp(String src, String dst, long seq) {

@@ -13,6 +13,7 @@ import dev.tandem.conf.ipsec.LocalConfFiles;
 import dev.tandem.conf.ipsec.NetDb;
 import dev.tandem.conf.ipsec.ParseLimits;
 import dev.tandem.conf.ipsec.SaRule;
+import dev.tandem.dataplane.memory.MemoryClearPort;
 import dev.tandem.dataplane.memory.MemoryDevice;
 import dev.tandem.dataplane.memory.MemoryNetwork;
 import dev.tandem.net.IpAddress;
@@ -48,7 +49,7 @@ class TwoGatewaysTest {
     final MemoryNetwork wire = new MemoryNetwork();
     final List<DataPlane> planes = new ArrayList<>();
 
-    record Gateway(Sadb sadb, MemoryDevice lan, DataPlane plane) { }
+    record Gateway(Sadb sadb, MemoryDevice lan, MemoryClearPort clear, DataPlane plane) { }
 
     Gateway gateway(String address, String conf) throws Exception {
         Sadb sadb = new Sadb(System::nanoTime);
@@ -66,10 +67,11 @@ class TwoGatewaysTest {
         }
         MemoryDevice lan = new MemoryDevice();
         IpAddress a = ip(address);
-        DataPlane plane = new DataPlane(sadb, lan, wire.open(a, true), wire.open(a, false), d -> { });
+        MemoryClearPort clear = new MemoryClearPort();
+        DataPlane plane = new DataPlane(sadb, lan, wire.open(a, true), wire.open(a, false), clear, d -> { });
         planes.add(plane);
         plane.start();
-        return new Gateway(sadb, lan, plane);
+        return new Gateway(sadb, lan, clear, plane);
     }
 
     @AfterEach
@@ -218,5 +220,46 @@ class TwoGatewaysTest {
         assertThat(b.lan().take(5, TimeUnit.SECONDS)).isEqualTo(udp("10.1.0.5", "10.2.0.7", 2));
         assertThat(sa(b, 0x1001).drops(DropReason.POLICY_MISMATCH)).isEqualTo(1);
         assertThat(b.lan().take(100, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void flowTypesChooseBetweenTunnelClearAndDrop() throws Exception {
+        Gateway a = gateway("192.0.2.1", conf("192.0.2.1", "192.0.2.2", "10.1.0.0/16", "10.2.0.0/16", "") + """
+                flow esp out from 10.1.0.0/16 to 10.3.0.0/16 peer 192.0.2.3 type use
+                flow esp out from 10.1.0.0/16 to 10.4.0.0/16 peer 192.0.2.4 type acquire
+                flow esp out from 10.1.0.0/16 to 10.5.0.0/16 peer 192.0.2.5 type dontacq
+                flow esp out from 10.1.0.0/16 to 10.6.0.0/16 peer 192.0.2.6 type require
+                flow esp out from 10.1.0.0/16 to 10.2.9.0/24 type bypass
+                flow esp out proto udp from 10.1.0.0/16 to 10.2.8.0/24 type deny
+                """);
+        Gateway b = gateway("192.0.2.2", conf("192.0.2.2", "192.0.2.1", "10.2.0.0/16", "10.1.0.0/16", ""));
+        List<dev.tandem.sadb.SadbEvent.Acquire> acquires = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.sadb().subscribe(e -> {
+            if (e instanceof dev.tandem.sadb.SadbEvent.Acquire q) {
+                acquires.add(q);
+            }
+        });
+        String[] clear = {"10.3.0.1", "10.4.0.1", "10.2.9.1", "10.7.0.1"};   // use, acquire, bypass, no flow
+        String[] dropped = {"10.5.0.1", "10.6.0.1", "10.2.8.1"};              // dontacq, require, deny
+        for (String dst : dropped) {
+            a.lan().inject(udp("10.1.0.5", dst, 1));
+        }
+        for (String dst : clear) {
+            a.lan().inject(udp("10.1.0.5", dst, 1));
+        }
+        a.lan().inject(udp("10.1.0.5", "10.2.0.7", 1));                      // protected
+        // one thread reads the device in order: once the last packet arrives, all were handled
+        assertThat(b.lan().take(5, TimeUnit.SECONDS)).isEqualTo(udp("10.1.0.5", "10.2.0.7", 1));
+        for (String dst : clear) {
+            assertThat(a.clear().take(5, TimeUnit.SECONDS)).as(dst).isEqualTo(udp("10.1.0.5", dst, 1));
+        }
+        assertThat(a.clear().take(0, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(a.plane().counters().cleartext()).isEqualTo(4);
+        assertThat(a.plane().counters().drops(DropReason.DENIED)).isEqualTo(1);
+        assertThat(a.plane().counters().drops(DropReason.NO_SA)).isEqualTo(2);
+        assertThat(a.plane().counters().encrypted()).isEqualTo(1);
+        // acquire and require ask for keys; dontacq and use do not
+        assertThat(acquires).extracting(q -> q.flow().peer().toString())
+                .containsExactlyInAnyOrder("192.0.2.4", "192.0.2.6");
     }
 }

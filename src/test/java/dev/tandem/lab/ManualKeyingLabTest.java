@@ -3,6 +3,8 @@ package dev.tandem.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.testing.Needs;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("netns")
 class ManualKeyingLabTest {
+
+    static final Path EXAMPLE = Path.of("examples", "two-gateways");
 
     static final String AK1 = "0x" + "a1".repeat(32);
     static final String AK2 = "0x" + "b2".repeat(32);
@@ -32,6 +36,7 @@ class ManualKeyingLabTest {
                 + " enckey " + EK1 + ":" + EK2 + "\n";
     }
 
+    /** The manual SA pair of the tests that do not use the shipped example. */
     static String gwa(String encap) {
         return "flow esp from 10.1.0.0/24 to 10.2.0.0/24 peer 192.0.2.2\n" + sas(encap);
     }
@@ -49,8 +54,9 @@ class ManualKeyingLabTest {
     @Test
     void rawEspTunnelCarriesPingAndTcpAndTheWanSeesOnlyEsp() throws Exception {
         try (Lab lab = Lab.twoGateways()) {
-            Lab.Daemon a = lab.tandemd(Lab.GWA, gwa(""));
-            Lab.Daemon b = lab.tandemd(Lab.GWB, gwb(""));
+            // the admin guide's example, exactly as shipped
+            Lab.Daemon a = lab.tandemd(Lab.GWA, Files.readString(EXAMPLE.resolve("gwa/ipsec.conf")));
+            Lab.Daemon b = lab.tandemd(Lab.GWB, Files.readString(EXAMPLE.resolve("gwb/ipsec.conf")));
 
             Lab.Result ping = lab.exec(Lab.HA, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.2.0.10");
             assertThat(ping.status()).as(ping.out() + a.log() + b.log()).isZero();
@@ -71,6 +77,8 @@ class ManualKeyingLabTest {
             Lab.Result status = lab.tandem("status", "--json", "--control", b.control().toString());
             assertThat(status.status()).as(status.out()).isZero();
             assertThat(jsonNumber(status.out(), "packets")).isGreaterThan(1000);
+            // everything that reached the device belonged to the tunnel (nothing of the kernel's own)
+            assertThat(jsonNumber(status.out(), "cleartext")).isZero();
             Lab.Result show = lab.tandem("ipsecctl", "--control", b.control().toString(), "-s", "sa", "-v");
             assertThat(show.out()).contains("esp tunnel from 192.0.2.1 to 192.0.2.2 spi 0x00001001")
                     .containsPattern("counters packets [1-9][0-9]{3,}");
@@ -97,6 +105,62 @@ class ManualKeyingLabTest {
             assertThat(ping.status()).as(ping.out() + b.log()).isZero();
             String wire = cap.awaitOutput(10);
             assertThat(wire).contains("UDP-encap: ESP(spi=0x0000100");
+        }
+    }
+
+    @Test
+    void fullTunnelWithBypassKeepsThePeerAndTheGatewaysOwnTrafficInTheClear() throws Exception {
+        try (Lab lab = Lab.twoGateways()) {
+            // a host beyond gwb reached without the tunnel: 198.51.100.2 on gwb, routed by gwa's main table
+            lab.exec(Lab.GWB, "ip", "addr", "add", "198.51.100.2/32", "dev", "lo");
+            lab.exec(Lab.GWA, "ip", "route", "add", "198.51.100.2/32", "via", "192.0.2.2");
+            // everything from gwa's LAN goes to gwb (to any: the route also covers the peer itself),
+            // except 198.51.100.2
+            Lab.Daemon a = lab.tandemd(Lab.GWA, "flow esp from 10.1.0.0/24 to any peer 192.0.2.2\n"
+                    + "flow esp out from 10.1.0.0/24 to 198.51.100.2 type bypass\n" + sas(""));
+            lab.tandemd(Lab.GWB, "flow esp from any to 10.1.0.0/24 peer 192.0.2.1\n" + sas(""));
+
+            Lab.Result tunnel = lab.exec(Lab.HA, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.2.0.10");
+            assertThat(tunnel.status()).as(tunnel.out() + a.log()).isZero();
+
+            Lab.Background cap = lab.spawnReady(Lab.GWB, "listening on", "tcpdump", "-n", "-l", "--immediate-mode",
+                    "-i", "wb", "-c", "2", "icmp and host 198.51.100.2");
+            // bypassed: enters gwa's tunnel device, leaves in the clear through the marked socket
+            Lab.Result bypass = lab.exec(Lab.HA, "ping", "-c", "2", "-i", "0.2", "-W", "2", "198.51.100.2");
+            assertThat(bypass.status()).as(bypass.out() + a.log()).isZero();
+            assertThat(cap.awaitOutput(10)).contains("10.1.0.10 > 198.51.100.2: ICMP echo request");
+            // the gateway's own traffic matches no flow: it leaves in the clear too
+            Lab.Result own = lab.exec(Lab.GWA, "ping", "-c", "2", "-i", "0.2", "-W", "2", "198.51.100.2");
+            assertThat(own.status()).as(own.out()).isZero();
+
+            Lab.Result status = lab.tandem("status", "--json", "--control", a.control().toString());
+            assertThat(jsonNumber(status.out(), "cleartext")).isGreaterThanOrEqualTo(4);
+            Lab.Result table = lab.exec(Lab.GWA, "ip", "route", "show", "table", "4500");
+            assertThat(table.out()).contains("default dev tandem0").contains("throw 192.0.2.2");
+        }
+    }
+
+    @Test
+    void innerIpv6CrossesAnIpv4Tunnel() throws Exception {
+        try (Lab lab = Lab.twoGateways()) {
+            for (String[] a : new String[][] {{Lab.GWA, "la", "fd00:1::1/64"}, {Lab.HA, "ha", "fd00:1::10/64"},
+                    {Lab.GWB, "lb", "fd00:2::1/64"}, {Lab.HB, "hb", "fd00:2::10/64"}}) {
+                // nodad: usable at once instead of after duplicate address detection
+                assertThat(lab.exec(a[0], "ip", "-6", "addr", "add", a[2], "dev", a[1], "nodad").status()).isZero();
+            }
+            lab.exec(Lab.HA, "ip", "-6", "route", "add", "default", "via", "fd00:1::1");
+            lab.exec(Lab.HB, "ip", "-6", "route", "add", "default", "via", "fd00:2::1");
+            lab.exec(Lab.GWA, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+            lab.exec(Lab.GWB, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+            lab.tandemd(Lab.GWA, "flow esp from fd00:1::/64 to fd00:2::/64 peer 192.0.2.2\n" + sas(""));
+            Lab.Daemon b = lab.tandemd(Lab.GWB, "flow esp from fd00:2::/64 to fd00:1::/64 peer 192.0.2.1\n" + sas(""));
+            Lab.Background cap = lab.spawnReady(Lab.GWB, "listening on", "tcpdump", "-n", "-l", "--immediate-mode",
+                    "-i", "wb", "-c", "4", "ip proto 50 or ip6 net fd00::/16");
+            Lab.Result ping = lab.exec(Lab.HA, "ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "fd00:2::10");
+            assertThat(ping.status()).as(ping.out() + b.log()).isZero();
+            String wire = cap.awaitOutput(10);
+            assertThat(wire.lines().filter(l -> l.contains(" IP")).toList())
+                    .hasSize(4).allMatch(l -> l.contains("ESP(spi=0x0000100"));
         }
     }
 }

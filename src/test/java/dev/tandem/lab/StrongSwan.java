@@ -1,0 +1,94 @@
+package dev.tandem.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * One unmodified strongSwan charon in a lab namespace, doing ESP in userspace
+ * through kernel-libipsec (a TUN device, ipsec0, and ESP-in-UDP on 4500),
+ * the recipe of ../shared/lab/strongswan re-expressed for the Java lab.
+ * {@link Lab#close} ends it with the rest of the namespace.
+ */
+final class StrongSwan {
+
+    static final String CHARON = "/usr/lib/ipsec/charon";
+
+    private final Lab lab;
+    private final String node;
+    private final StrongSwanConfig config;
+    private final Lab.Background charon;
+
+    private StrongSwan(Lab lab, String node, StrongSwanConfig config, Lab.Background charon) {
+        this.lab = lab;
+        this.node = node;
+        this.config = config;
+        this.charon = charon;
+    }
+
+    /**
+     * Writes the instance's files, starts charon in {@code node}, waits until
+     * its worker threads run (the vici socket exists before that) and loads
+     * the connection and the PSK.
+     */
+    static StrongSwan start(Lab lab, String node, StrongSwanConfig config) throws IOException, InterruptedException {
+        Path dir = config.dir();
+        Path run = dir.resolve("run");
+        Files.createDirectories(run);
+        Files.createDirectories(config.swanctlDir());
+        Path conf = dir.resolve("strongswan.conf");
+        Files.writeString(conf, config.strongswanConf());
+        Path swanctl = config.swanctlDir().resolve("swanctl.conf");
+        Files.writeString(swanctl, config.swanctlConf());
+        Files.setPosixFilePermissions(swanctl, PosixFilePermissions.fromString("rw-------"));
+        // charon 5.9 writes its pid file to the fixed path /var/run/charon.pid
+        // and refuses to start if another charon holds it: a private mount
+        // namespace with the instance's own directory over /run gives each
+        // lab gateway its own.
+        Lab.Background charon = lab.spawnReady(node, "worker threads",
+                "env", "STRONGSWAN_CONF=" + conf,
+                "unshare", "--mount", "--propagation", "private", "--",
+                "sh", "-c", "mount --bind \"$1\" /run && exec \"$2\"", "sh", run.toString(), CHARON);
+        StrongSwan s = new StrongSwan(lab, node, config, charon);
+        s.swanctl("--load-conns");
+        s.swanctl("--load-creds", "--noprompt");
+        return s;
+    }
+
+    /**
+     * Brings up the CHILD_SA; swanctl --initiate returns only once IKE_AUTH
+     * has completed and charon has installed the SAs and the route into
+     * ipsec0, so no polling is needed.
+     */
+    void initiate(int timeoutSeconds) throws IOException, InterruptedException {
+        swanctl("--initiate", "--child", "net", "--timeout", Integer.toString(timeoutSeconds));
+    }
+
+    /** swanctl --list-sas: SPIs, encapsulation, byte and packet counters. */
+    String listSas() throws IOException, InterruptedException {
+        return swanctl("--list-sas");
+    }
+
+    /** What charon logged so far. */
+    String log() {
+        return charon.out().toString();
+    }
+
+    private String swanctl(String... args) throws IOException, InterruptedException {
+        String[] cmd = new String[args.length + 6];
+        cmd[0] = "env";
+        cmd[1] = "STRONGSWAN_CONF=" + config.dir().resolve("strongswan.conf");
+        cmd[2] = "SWANCTL_DIR=" + config.swanctlDir();
+        cmd[3] = "swanctl";
+        System.arraycopy(args, 0, cmd, 4, args.length);
+        cmd[cmd.length - 2] = "--uri";
+        cmd[cmd.length - 1] = "unix://" + config.vici();
+        Lab.Result r = lab.exec(node, cmd);
+        if (r.status() != 0) {
+            throw new IOException("swanctl " + String.join(" ", args) + " in " + node + " failed:\n" + r.out()
+                    + "\ncharon log:\n" + log());
+        }
+        return r.out();
+    }
+}
