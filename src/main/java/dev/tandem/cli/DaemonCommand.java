@@ -52,6 +52,10 @@ final class DaemonCommand implements Callable<Integer> {
                 "priority of the rule that looks it up and the firewall mark of packets sent in the clear."})
     int routeTable;
 
+    @Option(names = "--no-offload", description = {"Exchange single packets with the kernel instead of",
+        "super-packets (TUN segmentation offloads, UDP GSO and GRO): slower, for troubleshooting."})
+    boolean noOffload;
+
     @Override
     public Integer call() throws InterruptedException {
         if (replayWindow < 32 || replayWindow > 1 << 20) {
@@ -66,7 +70,7 @@ final class DaemonCommand implements Callable<Integer> {
         Path socket = control != null ? control : dir.resolve("tandemd.sock");
         Tandemd d;
         try {
-            d = Tandemd.start(new Tandemd.Options(dir, socket, tun, mtu, replayWindow, udpPort, !noRoutes, routeTable));
+            d = Tandemd.start(new Tandemd.Options(dir, socket, tun, mtu, replayWindow, udpPort, !noRoutes, routeTable, !noOffload));
         } catch (ConfigError e) {
             e.problems().forEach(p -> parent.stdio().err().println(p));
             parent.stdio().err().println("tandemd: configuration not loaded, not starting");

@@ -50,7 +50,12 @@ final class TunnelDemo {
 
     /** Runs the exchange and prints it; false if any step did not go as the tunnel promises. */
     boolean run() throws Exception {
-        wire.filter(p -> seen.add(p) && !hold);
+        wire.filter(p -> {
+            // decide before recording: the main thread lets go of the hold once it sees the packet
+            boolean deliver = !hold;
+            seen.add(p);
+            return deliver;
+        });
         try {
             Gateway a = gateway("192.0.2.1", "gwa");
             Gateway b = gateway("192.0.2.2", "gwb");

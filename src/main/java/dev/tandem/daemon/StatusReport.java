@@ -2,6 +2,8 @@ package dev.tandem.daemon;
 
 import dev.tandem.control.Json;
 import dev.tandem.dataplane.DataPlane;
+import dev.tandem.os.LinuxTun;
+import dev.tandem.os.LinuxUdpEspPort;
 import dev.tandem.dataplane.DataPlaneCounters;
 import dev.tandem.esp.EspTransform;
 import dev.tandem.sadb.DropReason;
@@ -26,13 +28,18 @@ record StatusReport(Map<String, Object> root) {
 
     static final int FORMAT = 1;
 
-    static StatusReport of(Sadb sadb, DataPlane plane, Tandemd.Options options) {
+    static StatusReport of(Sadb sadb, DataPlane plane, Tandemd.Options options, LinuxTun tun, LinuxUdpEspPort udp) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);
         Map<String, Object> dp = new LinkedHashMap<>();
         dp.put("device", options.tun());
         dp.put("route_table", options.routes() ? options.routeTable() : null);
         dp.put("threads", plane == null ? List.of() : plane.threadNames());
+        Map<String, Object> offload = new LinkedHashMap<>();
+        offload.put("tun", tun != null && tun.offload());
+        offload.put("udp_gso", udp != null && udp.gsoEnabled());
+        offload.put("udp_gro", udp != null && udp.groEnabled());
+        dp.put("offload", offload);
         if (plane != null) {
             DataPlaneCounters c = plane.counters();
             dp.put("encrypted", c.encrypted());
@@ -40,6 +47,9 @@ record StatusReport(Map<String, Object> root) {
             dp.put("cleartext", c.cleartext());
             dp.put("ike_datagrams", c.ikeDatagrams());
             dp.put("keepalives", c.keepalives());
+            // what the socket and the device refused before a packet reached the pipeline
+            dp.put("udp_truncated", udp == null ? 0 : udp.droppedDatagrams());
+            dp.put("tun_unsplittable", tun == null ? 0 : tun.malformed());
             Map<String, Object> drops = new LinkedHashMap<>();
             for (DropReason r : DropReason.values()) {
                 drops.put(r.label(), c.drops(r));
@@ -110,7 +120,7 @@ record StatusReport(Map<String, Object> root) {
         @SuppressWarnings("unchecked")
         Map<String, Object> dp = (Map<String, Object>) root.get("dataplane");
         sb.append("data plane: device ").append(dp.get("device")).append(", threads ").append(dp.get("threads"))
-                .append('\n');
+                .append(", offload ").append(dp.get("offload")).append('\n');
         sb.append("  encrypted ").append(dp.get("encrypted")).append(", decrypted ").append(dp.get("decrypted"))
                 .append(", cleartext ").append(dp.get("cleartext")).append(", ike datagrams ")
                 .append(dp.get("ike_datagrams")).append('\n');

@@ -7,11 +7,12 @@ import dev.tandem.control.Message;
 import dev.tandem.control.SadbCodec;
 import dev.tandem.control.SadbPrinter;
 import dev.tandem.dataplane.DataPlane;
+import dev.tandem.dataplane.PacketBatch;
 import dev.tandem.os.IpCommand;
 import dev.tandem.os.LinuxClearPort;
 import dev.tandem.os.LinuxRawEsp;
 import dev.tandem.os.LinuxTun;
-import dev.tandem.os.UdpEspPort;
+import dev.tandem.os.LinuxUdpEspPort;
 import dev.tandem.sadb.Flow;
 import dev.tandem.sadb.SaSpec;
 import dev.tandem.sadb.Sadb;
@@ -57,9 +58,10 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
      * @param routes       route flows' remote networks into the TUN device
      * @param routeTable   routing table of those routes, also the priority of its rule and the
      *                     firewall mark of packets sent past the tunnel
+     * @param offload      exchange super-packets with the kernel (segmentation offloads, UDP GSO/GRO)
      */
     public record Options(Path dir, Path control, String tun, int mtu, int replayWindow, int udpPort,
-                          boolean routes, int routeTable) { }
+                          boolean routes, int routeTable, boolean offload) { }
 
     private final Options options;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
@@ -69,6 +71,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
     private final TunnelRoutes routes;
     private IpsecConfFile.Contents installed = IpsecConfFile.Contents.EMPTY;
     private LinuxTun tun;
+    private LinuxUdpEspPort udp;
     private DataPlane dataPlane;
     private ControlServer control;
 
@@ -92,7 +95,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             });
             IpsecConfFile.Contents contents = IpsecConfFile.load(d.ipsecConf(), options.replayWindow(),
                     w -> LOG.warn("{}", w));
-            d.tun = LinuxTun.open(options.tun());
+            d.tun = LinuxTun.open(options.tun(), options.offload());
             try {
                 // no link-local address: else the kernel's router solicitations and MLD reports
                 // come out of the device as if they were traffic for the tunnel
@@ -100,11 +103,20 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             } catch (IOException e) {
                 LOG.debug("no IPv6 on {}: {}", options.tun(), e.getMessage());
             }
+            if (d.tun.offload()) {
+                try {
+                    // a super-packet of more segments than a batch holds is split by the kernel instead
+                    IpCommand.run("link", "set", "dev", options.tun(), "gso_max_segs",
+                            Integer.toString(PacketBatch.MAX_PACKETS));
+                } catch (IOException e) {
+                    LOG.warn("cannot limit segments per super-packet on {}: {}", options.tun(), e.getMessage());
+                }
+            }
             IpCommand.run("link", "set", "dev", options.tun(), "mtu", Integer.toString(options.mtu()), "up");
-            UdpEspPort udp = UdpEspPort.open(null, options.udpPort());
+            d.udp = LinuxUdpEspPort.open(null, options.udpPort(), options.offload());
             LinuxRawEsp raw = LinuxRawEsp.open(null);
             LinuxClearPort clear = LinuxClearPort.open(options.routeTable());
-            d.dataPlane = new DataPlane(d.sadb, d.tun, udp, raw, clear, dg -> { });
+            d.dataPlane = new DataPlane(d.sadb, d.tun, d.udp, raw, clear, dg -> { });
             d.routes.install();
             d.call(() -> {
                 d.apply(contents);
@@ -236,7 +248,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                         "yes".equals(m.get("verbose")), false, true);
                 case "show-all" -> show(out, true, "yes".equals(m.get("collapse")), "yes".equals(m.get("keys")),
                         "yes".equals(m.get("verbose")), true, true);
-                case "status" -> out.accept(StatusReport.of(sadb, dataPlane, options).render("yes".equals(m.get("json"))));
+                case "status" -> out.accept(StatusReport.of(sadb, dataPlane, options, tun, udp).render("yes".equals(m.get("json"))));
                 default -> {
                     return error("unknown request " + m.verb());
                 }

@@ -76,11 +76,11 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private void outboundLoop(EspPipeline p) {
-        byte[] buf = new byte[EspPipeline.BUFFER];
+        PacketBatch batch = new PacketBatch(EspPipeline.BATCH_BYTES);
         while (!closing) {
             int n;
             try {
-                n = device.read(buf, 0, buf.length);
+                n = device.read(batch);
             } catch (IOException e) {
                 if (!closing) {
                     LOG.error("reading the packet device failed, outbound path stops: {}", e.toString());
@@ -90,12 +90,12 @@ public final class DataPlane implements AutoCloseable {
             if (n < 0) {
                 return;
             }
-            p.outbound(buf, 0, n);
+            p.outbound(batch);
         }
     }
 
     private void inboundLoop(EspPipeline p, EspPort port, boolean isUdp) {
-        Datagram d = new Datagram(EspPipeline.BUFFER);
+        DatagramBatch d = new DatagramBatch(EspPipeline.BATCH_BYTES);
         while (!closing) {
             int n;
             try {

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * The two packet paths of the gateway, run by one data-plane thread (each
  * thread has its own pipeline: crypto objects and buffers are not shared).
  *
- * <p>Outbound: cleartext packet, flow, SA, encrypt, send; what no flow
+ * <p>Both paths take batches (see {@link PacketBatch}) and hand batches on.
+ * Outbound: cleartext packet, flow, SA, encrypt, send; what no flow
  * protects (bypass flows, use flows without an SA, no flow) goes out in the
  * clear through the {@link ClearPort}. Inbound: ESP
  * packet, SA by SPI, replay check, integrity and decryption, replay window
@@ -31,6 +32,8 @@ public final class EspPipeline {
 
     /** Largest packet handled, plus room for ESP overhead. */
     public static final int BUFFER = 65_535 + 256;
+    /** Bytes of a batch buffer: a 64 KiB super-packet split into segments, each with its own headers. */
+    public static final int BATCH_BYTES = 160 * 1024;
 
     private final Sadb sadb;
     private final PacketDevice device;
@@ -43,6 +46,12 @@ public final class EspPipeline {
     private final EspEngine engine = new EspEngine();
     private final IpPacket ip = new IpPacket();
     private final byte[] out = new byte[BUFFER];
+    /** Sealed ESP packets waiting to leave together, all for {@link #runSa}. */
+    private final PacketBatch sealed = new PacketBatch(BATCH_BYTES);
+    private SecurityAssociation runSa;
+    /** Decrypted packets waiting to be written to the device together. */
+    private PacketBatch delivered;
+    private final PacketBatch single = new PacketBatch(out);
 
     /**
      * @param udp the ESP-in-UDP port, or null
@@ -63,8 +72,15 @@ public final class EspPipeline {
 
     // ---- outbound -------------------------------------------------------
 
-    /** A cleartext packet from the device: protect and send it, or drop it. */
-    public void outbound(byte[] buf, int off, int len) {
+    /** Cleartext packets from the device: each is protected and sent, sent in the clear, or dropped. */
+    public void outbound(PacketBatch in) {
+        for (int i = 0; i < in.count(); i++) {
+            outbound(in.buf, in.offset(i), in.length(i));
+        }
+        flushSealed();
+    }
+
+    private void outbound(byte[] buf, int off, int len) {
         if (!ip.parse(buf, off, len)) {
             counters.drop(DropReason.MALFORMED);
             return;
@@ -95,11 +111,6 @@ public final class EspPipeline {
             return;
         }
         SaSpec s = sa.spec();
-        long seq = sa.nextSequence();
-        if (seq < 0) {
-            sa.drop(DropReason.SEQUENCE_EXHAUSTED);
-            return;
-        }
         int payloadOff;
         int payloadLen;
         int nextHeader;
@@ -112,33 +123,58 @@ public final class EspPipeline {
             payloadLen = ip.totalLength() - ip.headerLength();
             nextHeader = ip.protocol();
         }
+        int room = EspEngine.sealedLength(s.keys().transform(), payloadLen);
+        if (sa != runSa || !sealed.fits(room)) {
+            flushSealed();
+            runSa = sa;
+        }
+        long seq = sa.nextSequence();
+        if (seq < 0) {
+            sa.drop(DropReason.SEQUENCE_EXHAUSTED);
+            return;
+        }
+        int at = sealed.end();
         int n;
         try {
-            n = engine.seal(s.keys(), s.id().spi(), seq, s.esn(), buf, payloadOff, payloadLen, nextHeader, out, 0);
+            n = engine.seal(s.keys(), s.id().spi(), seq, s.esn(), buf, payloadOff, payloadLen, nextHeader,
+                    sealed.buf, at);
         } catch (GeneralSecurityException e) {
             sa.drop(DropReason.CRYPTO_ERROR);
             return;
         }
         sa.count(payloadLen);
+        sealed.add(at, n);
+    }
+
+    /** Sends the sealed packets of the current run with as few system calls as the port manages. */
+    private void flushSealed() {
+        SecurityAssociation sa = runSa;
+        int n = sealed.count();
+        if (n == 0) {
+            return;
+        }
+        SaSpec s = sa.spec();
+        // sealed is what this counts; a failed send is counted as a drop besides
+        counters.encrypted.addAndGet(n);
         try {
             if (s.encapsulation() instanceof Encapsulation.Udp u) {
                 if (udp == null) {
-                    sa.drop(DropReason.SEND_FAILED);
-                    return;
+                    throw new IOException("no UDP port");
                 }
-                udp.send(s.dst(), u.dstPort(), out, 0, n);
+                udp.send(s.dst(), u.dstPort(), sealed);
             } else {
                 if (raw == null) {
-                    sa.drop(DropReason.SEND_FAILED);
-                    return;
+                    throw new IOException("no raw ESP port");
                 }
-                raw.send(s.dst(), 0, out, 0, n);
+                raw.send(s.dst(), 0, sealed);
             }
         } catch (IOException e) {
-            sa.drop(DropReason.SEND_FAILED);
-            return;
+            for (int i = 0; i < n; i++) {
+                sa.drop(DropReason.SEND_FAILED);
+            }
+        } finally {
+            sealed.clear();
         }
-        counters.encrypted.incrementAndGet();
     }
 
     /** Sends a packet the flows leave unprotected past the tunnel, as OpenBSD would. */
@@ -159,20 +195,36 @@ public final class EspPipeline {
     // ---- inbound --------------------------------------------------------
 
     /**
-     * A datagram from an ESP port: a NAT keepalive or IKE message (UDP only),
-     * or an ESP packet to verify, decrypt and deliver.
+     * Datagrams from an ESP port: NAT keepalives and IKE messages (UDP only),
+     * or ESP packets to verify, decrypt and deliver. Decrypted packets stay
+     * where they are in the batch's buffer and go to the device together.
      */
-    public void inbound(Datagram d, boolean fromUdp) {
-        byte[] buf = d.buf;
-        int len = d.length;
+    public void inbound(DatagramBatch d, boolean fromUdp) {
+        PacketBatch in = d.packets;
+        if (delivered == null || delivered.buf != in.buf) {
+            delivered = new PacketBatch(in.buf);
+        }
+        delivered.clear();
+        for (int i = 0; i < in.count(); i++) {
+            inbound(d, in.buf, in.offset(i), in.length(i), fromUdp);
+        }
+        flushDelivered();
+    }
+
+    private void inbound(DatagramBatch d, byte[] buf, int off, int len, boolean fromUdp) {
         if (fromUdp) {
-            if (len == 1 && buf[0] == (byte) 0xff) {
+            if (len == 1 && buf[off] == (byte) 0xff) {
                 counters.keepalives.incrementAndGet();
                 return;
             }
-            if (len >= 4 && buf[0] == 0 && buf[1] == 0 && buf[2] == 0 && buf[3] == 0) {
+            if (len >= 4 && buf[off] == 0 && buf[off + 1] == 0 && buf[off + 2] == 0 && buf[off + 3] == 0) {
                 counters.ikeDatagrams.incrementAndGet();
-                ike.accept(d);
+                Datagram g = new Datagram(len);
+                System.arraycopy(buf, off, g.buf, 0, len);
+                g.length = len;
+                g.peer = d.peer;
+                g.peerPort = d.peerPort;
+                ike.accept(g);
                 return;
             }
         }
@@ -180,7 +232,7 @@ public final class EspPipeline {
             counters.drop(DropReason.MALFORMED);
             return;
         }
-        int spi = int32(buf, 0);
+        int spi = int32(buf, off);
         SecurityAssociation sa = sadb.inbound(SaProtocol.ESP, spi);
         if (sa == null) {
             counters.drop(DropReason.NO_SA);
@@ -192,12 +244,12 @@ public final class EspPipeline {
             sa.drop(DropReason.POLICY_MISMATCH);
             return;
         }
-        long seq = sa.checkReplay(int32(buf, 4));
+        long seq = sa.checkReplay(int32(buf, off + 4));
         if (seq < 0) {
             sa.drop(DropReason.REPLAY);
             return;
         }
-        int innerLen = engine.open(s.keys(), seq, s.esn(), buf, 0, len);
+        int innerLen = engine.open(s.keys(), seq, s.esn(), buf, off, len);
         if (innerLen == EspEngine.BAD_ICV) {
             sa.drop(DropReason.BAD_ICV);
             return;
@@ -227,6 +279,22 @@ public final class EspPipeline {
         }
     }
 
+    private void flushDelivered() {
+        int n = delivered.count();
+        if (n == 0) {
+            return;
+        }
+        try {
+            device.write(delivered);
+        } catch (IOException e) {
+            for (int i = 0; i < n; i++) {
+                counters.drop(DropReason.SEND_FAILED);
+            }
+        } finally {
+            delivered.clear();
+        }
+    }
+
     private DropReason deliverTunnel(SaSpec s, byte[] buf, int off, int len, int nextHeader) {
         if (nextHeader != IpPacket.PROTO_IPV4 && nextHeader != IpPacket.PROTO_IPV6) {
             return DropReason.MALFORMED;
@@ -237,7 +305,11 @@ public final class EspPipeline {
         if (!allowedIn(s, ip.src(), ip.dst(), ip.protocol(), ip.srcPort(), ip.dstPort())) {
             return DropReason.POLICY_MISMATCH;
         }
-        return write(buf, off, ip.totalLength());
+        if (!delivered.fits(0)) {
+            flushDelivered();
+        }
+        delivered.add(off, ip.totalLength());
+        return null;
     }
 
     /** Transport mode: the payload gets an IP header with the SA's addresses again. */
@@ -256,7 +328,16 @@ public final class EspPipeline {
         if (!allowedIn(s, src, dst, nextHeader, ip.srcPort(), ip.dstPort())) {
             return DropReason.POLICY_MISMATCH;
         }
-        return write(out, 0, headerLen + len);
+        // rebuilt in a buffer of its own, so it goes to the device alone, after what came before it
+        flushDelivered();
+        single.clear();
+        single.add(0, headerLen + len);
+        try {
+            device.write(single);
+            return null;
+        } catch (IOException e) {
+            return DropReason.SEND_FAILED;
+        }
     }
 
     /** The decrypted packet must fall under an inbound flow that expects this SA's peer. */
@@ -266,15 +347,6 @@ public final class EspPipeline {
             return false;
         }
         return f.peer() == null || f.peer().equals(s.src());
-    }
-
-    private DropReason write(byte[] buf, int off, int len) {
-        try {
-            device.write(buf, off, len);
-            return null;
-        } catch (IOException e) {
-            return DropReason.SEND_FAILED;
-        }
     }
 
     private static int int32(byte[] b, int off) {

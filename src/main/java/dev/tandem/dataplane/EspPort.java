@@ -12,13 +12,19 @@ import java.io.IOException;
 public interface EspPort extends AutoCloseable {
 
     /**
-     * Blocks for the next datagram and fills {@code d} (for raw ESP: the ESP
-     * packet, IP header removed); returns its length, or -1 once closed.
+     * Blocks for the next datagrams from one sender and fills {@code b}
+     * (cleared first; for raw ESP the IP header is removed): several when
+     * the port can receive them in one go, else one. Returns how many, or
+     * -1 once closed.
      */
-    int receive(Datagram d) throws IOException;
+    int receive(DatagramBatch b) throws IOException;
 
-    /** Sends one datagram to {@code dst} (the port is ignored for raw ESP). */
-    void send(IpAddress dst, int port, byte[] buf, int off, int len) throws IOException;
+    /**
+     * Sends every packet of {@code batch} as its own datagram to {@code dst}
+     * (the port is ignored for raw ESP), in as few system calls as the port
+     * manages.
+     */
+    void send(IpAddress dst, int port, PacketBatch batch) throws IOException;
 
     @Override
     void close() throws IOException;

@@ -26,14 +26,35 @@ final class Libc {
     static final int O_CLOEXEC = 0x80000;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    static final int SOCK_DGRAM = 2;
     static final int SOCK_RAW = 3;
+    static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int POLLIN = 1;
+    static final int POLLOUT = 4;
+    static final int MSG_DONTWAIT = 0x40;
     static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_SNDBUF = 7;
+    static final int SO_RCVBUF = 8;
     static final int SO_MARK = 36;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPV6_V6ONLY = 26;
     static final int IPPROTO_RAW = 255;
+    static final int SOL_UDP = 17;
+    static final int UDP_SEGMENT = 103;
+    static final int UDP_GRO = 104;
+    static final int MSG_CTRUNC = 0x8;
+    static final int MSG_TRUNC = 0x20;
     static final int EINTR = 4;
+    static final int EIO = 5;
+    static final int EBADF = 9;
     static final int EAGAIN = 11;
+    static final int EFAULT = 14;
+    static final int EINVAL = 22;
+    static final int ENOTSOCK = 88;
+    static final int EMSGSIZE = 90;
+    static final int ENOPROTOOPT = 92;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -61,6 +82,14 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true, -1);
     private static final MethodHandle RECVFROM = bind("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), true, -1);
+    private static final MethodHandle GETSOCKOPT = bind("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true, -1);
+    private static final MethodHandle GETSOCKNAME = bind("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true, -1);
+    private static final MethodHandle SENDMSG = bind("sendmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true, -1);
+    private static final MethodHandle RECVMSG = bind("recvmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true, -1);
     private static final MethodHandle POLL = bind("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true, -1);
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false, -1);
@@ -163,6 +192,44 @@ final class Libc {
         }
     }
 
+    /** getsockopt with an int value: the value, or -1 with errno set. */
+    static int getsockoptInt(int fd, int level, int name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(JAVA_INT);
+            MemorySegment len = a.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, 4);
+            int r = (int) GETSOCKOPT.invokeExact(STATE.get(), fd, level, name, v, len);
+            return r < 0 ? -1 : v.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** getsockname into {@code addr}; {@code addrLen} holds its size before and the address length after. */
+    static int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
+        try {
+            return (int) GETSOCKNAME.invokeExact(STATE.get(), fd, addr, addrLen);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long sendmsg(int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) SENDMSG.invokeExact(STATE.get(), fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long recvmsg(int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) RECVMSG.invokeExact(STATE.get(), fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         try {
             return (long) SENDTO.invokeExact(STATE.get(), fd, buf, len, flags, addr, addrLen);
@@ -181,8 +248,17 @@ final class Libc {
 
     /** Waits up to {@code timeoutMillis} for {@code fd} to become readable; true when it is. */
     static boolean pollIn(int fd, MemorySegment pollfd, int timeoutMillis) throws OsException {
+        return poll(fd, pollfd, POLLIN, timeoutMillis);
+    }
+
+    /** Waits up to {@code timeoutMillis} for room to write on {@code fd}; true when there is. */
+    static boolean pollOut(int fd, MemorySegment pollfd, int timeoutMillis) throws OsException {
+        return poll(fd, pollfd, POLLOUT, timeoutMillis);
+    }
+
+    private static boolean poll(int fd, MemorySegment pollfd, int events, int timeoutMillis) throws OsException {
         pollfd.set(JAVA_INT, 0, fd);
-        pollfd.set(JAVA_SHORT, 4, (short) POLLIN);
+        pollfd.set(JAVA_SHORT, 4, (short) events);
         pollfd.set(JAVA_SHORT, 6, (short) 0);
         int r;
         try {

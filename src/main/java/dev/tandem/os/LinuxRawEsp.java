@@ -4,12 +4,14 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.tandem.dataplane.Datagram;
+import dev.tandem.dataplane.DatagramBatch;
 import dev.tandem.dataplane.EspPort;
+import dev.tandem.dataplane.PacketBatch;
 import dev.tandem.net.IpAddress;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * IP protocol 50 (ESP) through a raw IPv4 socket: the kernel here has no ESP,
@@ -22,6 +24,8 @@ public final class LinuxRawEsp implements EspPort {
 
     private static final int IPPROTO_ESP = 50;
     private static final int POLL_SLICE_MS = 250;
+    private static final ValueLayout.OfInt JAVA_INT_BE =
+            JAVA_INT.withOrder(java.nio.ByteOrder.BIG_ENDIAN).withByteAlignment(1);
 
     private final FdGuard guard;
     private final Arena arena = Arena.ofShared();
@@ -31,6 +35,9 @@ public final class LinuxRawEsp implements EspPort {
     private final MemorySegment pollfd;
     private final ThreadLocal<MemorySegment> sendBuf;
     private final ThreadLocal<MemorySegment> to;
+    /** The last sender, reused while it does not change (one gateway sends most packets). */
+    private IpAddress lastPeer;
+    private int lastPeerBits;
 
     private LinuxRawEsp(int fd) {
         this.guard = new FdGuard(fd);
@@ -71,21 +78,29 @@ public final class LinuxRawEsp implements EspPort {
         return s;
     }
 
+    /**
+     * One datagram per call: raw sockets have no GRO. Reads first and polls
+     * only when nothing is waiting, so a busy socket costs one system call
+     * per packet.
+     */
     @Override
-    public int receive(Datagram d) throws IOException {
+    public int receive(DatagramBatch d) throws IOException {
+        PacketBatch b = d.packets;
+        b.clear();
         if (!guard.enter()) {
             return -1;
         }
         try {
             while (!guard.closing()) {
-                if (!Libc.pollIn(guard.fd(), pollfd, POLL_SLICE_MS)) {
-                    continue;
-                }
                 fromLen.set(JAVA_INT, 0, 16);
-                long n = Libc.recvfrom(guard.fd(), recvBuf, recvBuf.byteSize(), 0, from, fromLen);
+                long n = Libc.recvfrom(guard.fd(), recvBuf, recvBuf.byteSize(), Libc.MSG_DONTWAIT, from, fromLen);
                 if (n < 0) {
                     int e = Libc.errno();
-                    if (e == Libc.EAGAIN || e == Libc.EINTR) {
+                    if (e == Libc.EAGAIN) {
+                        Libc.pollIn(guard.fd(), pollfd, POLL_SLICE_MS);
+                        continue;
+                    }
+                    if (e == Libc.EINTR) {
                         continue;
                     }
                     throw new OsException("recvfrom raw ESP", e);
@@ -94,14 +109,19 @@ public final class LinuxRawEsp implements EspPort {
                 if (ihl < 20 || n < ihl) {
                     continue;
                 }
-                int len = (int) Math.min(n - ihl, d.buf.length);
-                MemorySegment.copy(recvBuf, JAVA_BYTE, ihl, d.buf, 0, len);
-                d.length = len;
-                byte[] src = new byte[4];
-                MemorySegment.copy(from, JAVA_BYTE, 4, src, 0, 4);
-                d.peer = new IpAddress(src);
+                int len = (int) Math.min(n - ihl, b.buf.length);
+                MemorySegment.copy(recvBuf, JAVA_BYTE, ihl, b.buf, 0, len);
+                b.add(0, len);
+                int src = from.get(JAVA_INT_BE, 4);
+                if (lastPeer == null || src != lastPeerBits) {
+                    byte[] a = new byte[4];
+                    MemorySegment.copy(from, JAVA_BYTE, 4, a, 0, 4);
+                    lastPeer = new IpAddress(a);
+                    lastPeerBits = src;
+                }
+                d.peer = lastPeer;
                 d.peerPort = 0;
-                return len;
+                return 1;
             }
             return -1;
         } finally {
@@ -110,16 +130,19 @@ public final class LinuxRawEsp implements EspPort {
     }
 
     @Override
-    public void send(IpAddress dst, int port, byte[] buf, int off, int len) throws IOException {
+    public void send(IpAddress dst, int port, PacketBatch batch) throws IOException {
         if (!guard.enter()) {
             throw new IOException("raw ESP socket is closed");
         }
         try {
             MemorySegment b = sendBuf.get();
-            MemorySegment.copy(buf, off, b, JAVA_BYTE, 0, len);
             MemorySegment sin = sockaddrIn(to.get(), dst);
-            if (Libc.sendto(guard.fd(), b, len, 0, sin, 16) < 0) {
-                throw new OsException("sendto " + dst, Libc.errno());
+            for (int i = 0; i < batch.count(); i++) {
+                int len = batch.length(i);
+                MemorySegment.copy(batch.buf, batch.offset(i), b, JAVA_BYTE, 0, len);
+                if (Libc.sendto(guard.fd(), b, len, 0, sin, 16) < 0) {
+                    throw new OsException("sendto " + dst, Libc.errno());
+                }
             }
         } finally {
             guard.exit();

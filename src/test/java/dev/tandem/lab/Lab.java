@@ -184,7 +184,8 @@ public final class Lab implements AutoCloseable {
      * Starts tandemd in {@code node} with this ipsec.conf and waits until it
      * says it is running (or fails with its log).
      */
-    public Daemon tandemd(String node, String ipsecConf) throws IOException, InterruptedException {
+    public Daemon tandemd(String node, String ipsecConf, String... daemonOptions)
+            throws IOException, InterruptedException {
         Path conf = dir.resolve(node);
         Files.createDirectories(conf);
         Path file = conf.resolve("ipsec.conf");
@@ -192,8 +193,10 @@ public final class Lab implements AutoCloseable {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         String java = ProcessHandle.current().info().command().orElse("java");
         Path jar = Path.of("target", "tandem.jar").toAbsolutePath();
-        Process p = spawn(node, java, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "daemon",
-                "-c", conf.toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
+                jar.toString(), "daemon", "-c", conf.toString()));
+        cmd.addAll(List.of(daemonOptions));
+        Process p = spawn(node, cmd.toArray(String[]::new));
         StringBuffer log = new StringBuffer();
         boolean up = follow(p, log, "tandemd running");
         if (!up) {

@@ -45,6 +45,15 @@ class ManualKeyingLabTest {
         return "flow esp from 10.2.0.0/24 to 10.1.0.0/24 peer 192.0.2.1\n" + sas(encap);
     }
 
+    static java.util.List<Long> jsonNumbers(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": (\\d+)").matcher(json);
+        java.util.List<Long> all = new java.util.ArrayList<>();
+        while (m.find()) {
+            all.add(Long.parseLong(m.group(1)));
+        }
+        return all;
+    }
+
     static long jsonNumber(String json, String key) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": (\\d+)").matcher(json);
         assertThat(m.find()).as("%s in\n%s", key, json).isTrue();
@@ -95,16 +104,36 @@ class ManualKeyingLabTest {
     }
 
     @Test
-    void udpEncapsulatedTunnel() throws Exception {
+    void udpEncapsulatedTunnelWithAndWithoutOffloads() throws Exception {
         try (Lab lab = Lab.twoGateways()) {
-            lab.tandemd(Lab.GWA, gwa("udpencap"));
-            Lab.Daemon b = lab.tandemd(Lab.GWB, gwb("udpencap"));
+            // gwa batches (TUN offloads, UDP GSO/GRO), gwb moves one packet at a time: they must interoperate
+            Lab.Daemon a = lab.tandemd(Lab.GWA, gwa("udpencap"));
+            Lab.Daemon b = lab.tandemd(Lab.GWB, gwb("udpencap"), "--no-offload");
             Lab.Background cap = lab.spawnReady(Lab.GWB, "listening on", "tcpdump", "-n", "-l", "--immediate-mode",
                     "-i", "wb", "-c", "4", "udp port 4500");
             Lab.Result ping = lab.exec(Lab.HA, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.2.0.10");
             assertThat(ping.status()).as(ping.out() + b.log()).isZero();
             String wire = cap.awaitOutput(10);
             assertThat(wire).contains("UDP-encap: ESP(spi=0x0000100");
+
+            // bulk TCP both ways: super-packets split and merged on gwa, single packets on gwb
+            for (String[] dir : new String[][] {{Lab.HB, Lab.HA, "10.2.0.10"}, {Lab.HA, Lab.HB, "10.1.0.10"}}) {
+                lab.spawnReady(dir[0], "Server listening", "iperf3", "-s", "-1", "--forceflush");
+                Lab.Result iperf = lab.exec(dir[1], "iperf3", "-c", dir[2], "-t", "3", "--connect-timeout", "5000");
+                assertThat(iperf.status()).as(iperf.out() + a.log() + b.log()).isZero();
+            }
+            String sa = lab.tandem("status", "--json", "--control", a.control().toString()).out();
+            assertThat(sa).contains("\"tun\": true").contains("\"udp_gso\": true").contains("\"udp_gro\": true");
+            assertThat(jsonNumber(sa, "tun_unsplittable")).isZero();
+            assertThat(jsonNumber(sa, "udp_truncated")).isZero();
+            String sb = lab.tandem("status", "--json", "--control", b.control().toString()).out();
+            assertThat(sb).contains("\"tun\": false").contains("\"udp_gso\": false").contains("\"udp_gro\": false");
+            for (String s : new String[] {sa, sb}) {
+                for (String reason : new String[] {"bad-icv", "replay", "malformed", "policy-mismatch", "send-failed"}) {
+                    // node-wide and per SA
+                    assertThat(jsonNumbers(s, reason)).as(reason + " in\n" + s).isNotEmpty().containsOnly(0L);
+                }
+            }
         }
     }
 

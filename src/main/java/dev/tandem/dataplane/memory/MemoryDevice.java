@@ -1,5 +1,6 @@
 package dev.tandem.dataplane.memory;
 
+import dev.tandem.dataplane.PacketBatch;
 import dev.tandem.dataplane.PacketDevice;
 import java.io.IOException;
 import java.util.Arrays;
@@ -29,17 +30,24 @@ public final class MemoryDevice implements PacketDevice {
         return fromGateway.poll(timeout, unit);
     }
 
+    /** Takes what is queued at once, as a TUN device with offloads hands over several packets in one read. */
     @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
+    public int read(PacketBatch into) throws IOException {
+        into.clear();
         try {
             byte[] p = toGateway.take();
-            if (p == CLOSED) {
-                toGateway.add(CLOSED);
-                return -1;
+            while (p != null) {
+                if (p == CLOSED) {
+                    toGateway.add(CLOSED);
+                    return into.count() == 0 ? -1 : into.count();
+                }
+                int at = into.end();
+                System.arraycopy(p, 0, into.buf, at, p.length);
+                into.add(at, p.length);
+                byte[] next = toGateway.peek();
+                p = next != null && next != CLOSED && into.fits(next.length) ? toGateway.poll() : null;
             }
-            int n = Math.min(len, p.length);
-            System.arraycopy(p, 0, buf, off, n);
-            return n;
+            return into.count();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -47,11 +55,14 @@ public final class MemoryDevice implements PacketDevice {
     }
 
     @Override
-    public void write(byte[] buf, int off, int len) throws IOException {
+    public void write(PacketBatch packets) throws IOException {
         if (closed) {
             throw new IOException("device closed");
         }
-        fromGateway.add(Arrays.copyOfRange(buf, off, off + len));
+        for (int i = 0; i < packets.count(); i++) {
+            int off = packets.offset(i);
+            fromGateway.add(Arrays.copyOfRange(packets.buf, off, off + packets.length(i)));
+        }
     }
 
     @Override

@@ -1,7 +1,8 @@
 package dev.tandem.dataplane.memory;
 
-import dev.tandem.dataplane.Datagram;
+import dev.tandem.dataplane.DatagramBatch;
 import dev.tandem.dataplane.EspPort;
+import dev.tandem.dataplane.PacketBatch;
 import dev.tandem.net.IpAddress;
 import java.io.IOException;
 import java.util.Map;
@@ -57,20 +58,28 @@ public final class MemoryNetwork {
             this.udp = udp;
         }
 
+        /** Takes the first queued datagram and those right behind it from the same sender, like UDP GRO. */
         @Override
-        public int receive(Datagram d) throws IOException {
+        public int receive(DatagramBatch d) throws IOException {
+            PacketBatch b = d.packets;
+            b.clear();
             try {
                 Packet p = queue.take();
                 if (p.data() == null) {
                     queue.add(p);
                     return -1;
                 }
-                int n = Math.min(p.data().length, d.buf.length);
-                System.arraycopy(p.data(), 0, d.buf, 0, n);
-                d.length = n;
                 d.peer = p.src();
                 d.peerPort = udp ? 4500 : 0;
-                return n;
+                while (p != null) {
+                    int at = b.end();
+                    System.arraycopy(p.data(), 0, b.buf, at, p.data().length);
+                    b.add(at, p.data().length);
+                    Packet next = queue.peek();
+                    p = next != null && next.data() != null && next.src().equals(d.peer)
+                            && b.fits(next.data().length) ? queue.poll() : null;
+                }
+                return b.count();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
@@ -78,14 +87,17 @@ public final class MemoryNetwork {
         }
 
         @Override
-        public void send(IpAddress dst, int port, byte[] buf, int off, int len) throws IOException {
+        public void send(IpAddress dst, int port, PacketBatch batch) throws IOException {
             if (closed) {
                 throw new IOException("port closed");
             }
-            byte[] data = java.util.Arrays.copyOfRange(buf, off, off + len);
-            Packet p = new Packet(address, dst, udp, data);
-            if (filter.test(p)) {
-                inject(p);
+            for (int i = 0; i < batch.count(); i++) {
+                int off = batch.offset(i);
+                Packet p = new Packet(address, dst, udp,
+                        java.util.Arrays.copyOfRange(batch.buf, off, off + batch.length(i)));
+                if (filter.test(p)) {
+                    inject(p);
+                }
             }
         }
 
