@@ -1,5 +1,6 @@
 package dev.tandem.dataplane.offload;
 
+import dev.tandem.net.Checksums;
 import static dev.tandem.dataplane.offload.BigEndian.i32;
 import static dev.tandem.dataplane.offload.BigEndian.put16;
 import static dev.tandem.dataplane.offload.BigEndian.u16;

@@ -1,5 +1,6 @@
 package dev.tandem.dataplane.offload;
 
+import dev.tandem.net.Checksums;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;

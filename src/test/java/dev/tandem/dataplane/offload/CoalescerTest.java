@@ -1,5 +1,6 @@
 package dev.tandem.dataplane.offload;
 
+import dev.tandem.net.Checksums;
 import static dev.tandem.dataplane.offload.Wire.ACK;
 import static dev.tandem.dataplane.offload.Wire.CWR;
 import static dev.tandem.dataplane.offload.Wire.ECE;

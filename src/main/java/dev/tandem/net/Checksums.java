@@ -1,4 +1,4 @@
-package dev.tandem.dataplane.offload;
+package dev.tandem.net;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
