@@ -95,14 +95,16 @@ public record CarpAdvertisement(int vhid, int advskew, int demote, int advbase, 
     }
 
     /**
-     * Reads an advertisement from an IP payload. The checksum covers the whole
-     * payload, as OpenBSD computes it; bytes after the header are otherwise ignored.
+     * Reads an advertisement from an IP payload. The checksum covers the 36-byte
+     * header only and bytes after it are ignored, as OpenBSD's
+     * {@code carp_proto_input_if} and {@code carp6_proto_input_if} check it
+     * ({@code carp_cksum} over {@code sizeof(struct carp_header)}).
      */
     public static CarpAdvertisement decode(byte[] p) throws MalformedAdvertisement {
         if (p.length < LENGTH) {
             throw new MalformedAdvertisement("length", p.length + " bytes, a CARP header has " + LENGTH);
         }
-        if (Checksums.checksum(p, 0, p.length) != 0) {
+        if (Checksums.checksum(p, 0, LENGTH) != 0) {
             throw new MalformedAdvertisement("checksum", "does not verify");
         }
         int version = (p[0] & 0xff) >>> 4;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code tandem} command: one entry point for the daemon's tools. */
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = Tandem.Version.class,
         description = "Tandem: an IPsec VPN gateway cluster whose failover the peer never notices.",
-        subcommands = {IpsecctlCommand.class, DaemonCommand.class, StatusCommand.class, DemoCommand.class,
+        subcommands = {IpsecctlCommand.class, DaemonCommand.class, StatusCommand.class, CarpCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Tandem implements Runnable {
 
@@ -31,6 +31,8 @@ public final class Tandem implements Runnable {
         CommandLine cl = new CommandLine(new Tandem(stdio));
         cl.setOut(new PrintWriter(stdio.out(), true));
         cl.setErr(new PrintWriter(stdio.err(), true));
+        // "-1" is a change of the demotion counter, not an option
+        cl.getSubcommands().get("carp").getSubcommands().get("demote").setUnmatchedOptionsArePositionalParams(true);
         CommandLine.IParameterExceptionHandler picocliDefault = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, a) -> {
             if (!"ipsecctl".equals(ex.getCommandLine().getCommandName())) {
@@ -54,6 +56,10 @@ public final class Tandem implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("demo")) {
+            // the demo prints its own timeline of the simulated nodes; their log lines would repeat it
+            System.setProperty("org.slf4j.simpleLogger.log.dev.tandem.carp", "off");
+        }
         System.exit(run(args, Stdio.system()));
     }
 

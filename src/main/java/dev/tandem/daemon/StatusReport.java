@@ -24,11 +24,12 @@ import java.util.Map;
  * data plane. The JSON form is a stable interface (see docs/admin-guide.md):
  * fields are only ever added, and "format" changes if one must change.
  */
-record StatusReport(Map<String, Object> root) {
+record StatusReport(Map<String, Object> root, String carpText) {
 
     static final int FORMAT = 1;
 
-    static StatusReport of(Sadb sadb, DataPlane plane, Tandemd.Options options, LinuxTun tun, LinuxUdpEspPort udp) {
+    static StatusReport of(Sadb sadb, DataPlane plane, Tandemd.Options options, LinuxTun tun, LinuxUdpEspPort udp,
+                          dev.tandem.carp.CarpStatus carp) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);
         Map<String, Object> dp = new LinkedHashMap<>();
@@ -101,7 +102,8 @@ record StatusReport(Map<String, Object> root) {
             flows.add(m);
         }
         root.put("flows", flows);
-        return new StatusReport(root);
+        root.put("carp", CarpReport.json(carp));
+        return new StatusReport(root, CarpReport.text(carp));
     }
 
     private static String transform(EspTransform t) {
@@ -142,7 +144,7 @@ record StatusReport(Map<String, Object> root) {
                     .append(f.get("dst")).append(' ').append(f.get("type"))
                     .append(f.get("peer") == null ? "" : " peer " + f.get("peer")).append('\n');
         }
-        return sb.toString();
+        return sb.append(carpText).toString();
     }
 
     private static String nonZero(Object drops) {

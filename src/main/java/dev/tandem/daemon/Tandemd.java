@@ -1,5 +1,8 @@
 package dev.tandem.daemon;
 
+import dev.tandem.carp.Carp;
+import dev.tandem.carp.CarpStatus;
+import dev.tandem.conf.carp.CarpConf;
 import dev.tandem.conf.ipsec.NetDb;
 import dev.tandem.control.ControlHandler;
 import dev.tandem.control.ControlServer;
@@ -8,7 +11,10 @@ import dev.tandem.control.SadbCodec;
 import dev.tandem.control.SadbPrinter;
 import dev.tandem.dataplane.DataPlane;
 import dev.tandem.dataplane.PacketBatch;
+import dev.tandem.loop.ThreadEventLoop;
 import dev.tandem.os.IpCommand;
+import dev.tandem.os.LinuxAddressManager;
+import dev.tandem.os.LinuxCarpLink;
 import dev.tandem.os.LinuxClearPort;
 import dev.tandem.os.LinuxRawEsp;
 import dev.tandem.os.LinuxTun;
@@ -29,9 +35,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -64,8 +68,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                           boolean routes, int routeTable, boolean offload) { }
 
     private final Options options;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("control-plane").daemon(true).unstarted(r));
+    private final ThreadEventLoop loop = new ThreadEventLoop("control-plane");
     private final Sadb sadb = new Sadb(System::nanoTime);
     private final SadbPrinter printer = new SadbPrinter(NetDb.system());
     private final TunnelRoutes routes;
@@ -74,6 +77,10 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
     private LinuxUdpEspPort udp;
     private DataPlane dataPlane;
     private ControlServer control;
+    private CarpConf carpConf = CarpConf.EMPTY;
+    private Carp carp;
+    private LinuxAddressManager addresses;
+    private ScriptHooks hooks;
 
     private Tandemd(Options options) {
         this.options = options;
@@ -82,6 +89,10 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
 
     public Path ipsecConf() {
         return options.dir().resolve("ipsec.conf");
+    }
+
+    public Path carpConf() {
+        return options.dir().resolve("carp.conf");
     }
 
     /** Loads the configuration and brings everything up; throws when the node cannot run. */
@@ -95,6 +106,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             });
             IpsecConfFile.Contents contents = IpsecConfFile.load(d.ipsecConf(), options.replayWindow(),
                     w -> LOG.warn("{}", w));
+            d.carpConf = CarpConfFile.load(d.carpConf());
             d.tun = LinuxTun.open(options.tun(), options.offload());
             try {
                 // no link-local address: else the kernel's router solicitations and MLD reports
@@ -123,7 +135,8 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                 return null;
             });
             d.dataPlane.start();
-            d.loop.scheduleAtFixedRate(d.sadb::tick, 1, 1, TimeUnit.SECONDS);
+            d.loop.executor().scheduleAtFixedRate(d.sadb::tick, 1, 1, TimeUnit.SECONDS);
+            d.startCarp();
             d.control = ControlServer.start(options.control(), d);
             LOG.info("tandemd running: {} SAs, {} flows from {}, device {}, control {}", contents.sas().size(),
                     contents.flows().size(), d.ipsecConf(), options.tun(), options.control());
@@ -134,10 +147,29 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         }
     }
 
+    private void startCarp() throws IOException, ConfigError {
+        if (carpConf.interfaces().isEmpty()) {
+            return;
+        }
+        if (carpConf.interfaces().stream().anyMatch(i -> i.vips().stream()
+                .anyMatch(v -> v.family() == dev.tandem.net.IpAddress.Family.INET))) {
+            // while BACKUP the node does not hold the VIP, yet IKE and others must be able to bind it
+            NonlocalBindSetting.ensure();
+        }
+        addresses = new LinuxAddressManager();
+        hooks = new ScriptHooks();
+        carp = call(() -> {
+            Carp c = Carp.open(carpConf, loop, new LinuxCarpLink.Factory(loop), addresses, Carp::authFor, hooks);
+            c.start();
+            return c;
+        });
+        LOG.info("carp: {} interfaces from {}", carpConf.interfaces().size(), carpConf());
+    }
+
     /** Runs {@code task} on the control-plane thread and waits for it. */
     private <T> T call(Callable<T> task) throws IOException, ConfigError {
         try {
-            return loop.submit(task).get();
+            return loop.executor().submit(task).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -194,6 +226,14 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
     public void reload() {
         loop.execute(() -> {
             try {
+                if (!CarpConfFile.load(carpConf()).equals(carpConf)) {
+                    LOG.warn("{} changed; carp interfaces change only when tandemd restarts "
+                            + "(a reload must not drop a mastership)", carpConf());
+                }
+            } catch (ConfigError e) {
+                LOG.warn("{} has problems (the running carp interfaces stay):\n{}", carpConf(), e.getMessage());
+            }
+            try {
                 apply(IpsecConfFile.load(ipsecConf(), options.replayWindow(), w -> LOG.warn("{}", w)));
             } catch (ConfigError e) {
                 LOG.error("{} not reloaded, the running rules stay:\n{}", ipsecConf(), e.getMessage());
@@ -248,7 +288,27 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                         "yes".equals(m.get("verbose")), false, true);
                 case "show-all" -> show(out, true, "yes".equals(m.get("collapse")), "yes".equals(m.get("keys")),
                         "yes".equals(m.get("verbose")), true, true);
-                case "status" -> out.accept(StatusReport.of(sadb, dataPlane, options, tun, udp).render("yes".equals(m.get("json"))));
+                case "status" -> out.accept(StatusReport.of(sadb, dataPlane, options, tun, udp, carpStatus())
+                        .render("yes".equals(m.get("json"))));
+                case "carp-status" -> out.accept("yes".equals(m.get("json"))
+                        ? dev.tandem.control.Json.write(CarpReport.json(carpStatus()))
+                        : CarpReport.text(carpStatus()));
+                case "carp-demote" -> {
+                    if (carp == null) {
+                        return error("no carp interfaces (" + carpConf() + " has none)");
+                    }
+                    if (m.get("delta") != null) {
+                        try {
+                            carp.demote(m.get("group"), Integer.parseInt(m.get("delta")));
+                        } catch (IllegalArgumentException e) {
+                            return error(e.getMessage());
+                        }
+                    }
+                    StringBuilder sb = new StringBuilder();
+                    carp.demotion().counters().forEach((g, v) -> sb.append(g).append(": carp demote count ")
+                            .append(v).append('\n'));
+                    out.accept(sb.toString());
+                }
                 default -> {
                     return error("unknown request " + m.verb());
                 }
@@ -257,6 +317,10 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         } catch (Message.BadMessage | SadbException e) {
             return error(e.getMessage());
         }
+    }
+
+    private CarpStatus carpStatus() {
+        return carp == null ? CarpStatus.NONE : carp.status();
     }
 
     private void show(Consumer<String> out, boolean titles, boolean collapse, boolean keys, boolean verbose,
@@ -319,8 +383,23 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             LOG.warn("closing the control socket: {}", e.toString());
         }
         try {
+            if (carp != null) {
+                // bow out first, so a backup takes over at once, then wait until the VIPs are gone
+                loop.executor().submit(carp::close).get(10, TimeUnit.SECONDS);
+                addresses.flush().get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping carp: {}", e.toString());
+        }
+        if (addresses != null) {
+            addresses.close();
+        }
+        if (hooks != null) {
+            hooks.close();
+        }
+        try {
             // routes first: they name the device, which disappears when closed
-            loop.submit(routes::removeAll).get(10, TimeUnit.SECONDS);
+            loop.executor().submit(routes::removeAll).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("removing routes: {}", e.toString());
         }
@@ -333,7 +412,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         } catch (IOException e) {
             LOG.warn("stopping the data plane: {}", e.toString());
         }
-        loop.shutdown();
+        loop.close();
         LOG.info("tandemd stopped");
     }
 }

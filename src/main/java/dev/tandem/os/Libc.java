@@ -55,6 +55,30 @@ final class Libc {
     static final int ENOTSOCK = 88;
     static final int EMSGSIZE = 90;
     static final int ENOPROTOOPT = 92;
+    static final int ENOBUFS = 105;
+    static final int EADDRNOTAVAIL = 99;
+    static final int O_RDONLY = 0;
+    static final int AF_NETLINK = 16;
+    static final int AF_PACKET = 17;
+    static final int NETLINK_ROUTE = 0;
+    static final int SO_BINDTODEVICE = 25;
+    static final int IPPROTO_IP = 0;
+    static final int IP_TOS = 1;
+    static final int IP_TTL = 2;
+    static final int IP_MTU_DISCOVER = 10;
+    static final int IP_PMTUDISC_DO = 2;
+    static final int IP_MULTICAST_IF = 32;
+    static final int IP_MULTICAST_TTL = 33;
+    static final int IP_MULTICAST_LOOP = 34;
+    static final int IP_ADD_MEMBERSHIP = 35;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+    static final int CLONE_NEWNET = 0x40000000;
+    /** struct ifreq: 16-byte name, then a union (flags, ifindex, sockaddr) at offset 16; 40 bytes on LP64. */
+    static final int IFREQ_SIZE = 40;
+    static final long SIOCGIFADDR = 0x8915;
+    static final long SIOCGIFHWADDR = 0x8927;
+    static final long SIOCGIFINDEX = 0x8933;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -92,6 +116,10 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true, -1);
     private static final MethodHandle POLL = bind("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true, -1);
+    private static final MethodHandle EVENTFD = bind("eventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true, -1);
+    private static final MethodHandle SETNS = bind("setns",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true, -1);
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false, -1);
 
     private Libc() {
@@ -190,6 +218,48 @@ final class Libc {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    /** setsockopt with a structure (ip_mreqn, a device name): {@code value}'s whole size is passed. */
+    static int setsockopt(int fd, int level, int name, MemorySegment value) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(STATE.get(), fd, level, name, value, (int) value.byteSize());
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** An eventfd: a counter another thread writes to wake a poll(). */
+    static int eventfd(int initial, int flags) {
+        try {
+            return (int) EVENTFD.invokeExact(STATE.get(), initial, flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Moves the calling thread (only it) into the namespace {@code fd} refers to. */
+    static int setns(int fd, int nstype) {
+        try {
+            return (int) SETNS.invokeExact(STATE.get(), fd, nstype);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * poll() over {@code count} struct pollfd (8 bytes each: fd, events, revents)
+     * already filled in {@code pollfds}: how many have events, 0 on timeout or
+     * EINTR, -1 with errno set on other errors.
+     */
+    static int poll(MemorySegment pollfds, int count, int timeoutMillis) {
+        int r;
+        try {
+            r = (int) POLL.invokeExact(STATE.get(), pollfds, (long) count, timeoutMillis);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        return r < 0 && errno() == EINTR ? 0 : r;
     }
 
     /** getsockopt with an int value: the value, or -1 with errno set. */

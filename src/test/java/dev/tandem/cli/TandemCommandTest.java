@@ -41,5 +41,9 @@ class TandemCommandTest {
                 .hasSize(6);
         assertThat(r.out()).contains("gwb dropped them: replay 1, bad-icv 1")
                 .contains("counters packets 5 bytes 175 bad-icv 1 replay 1");
+        // the CARP part: a is master, dies, b takes the VIP within its master-down time
+        assertThat(r.out()).contains("a: carp0 (vhid 1): BACKUP -> MASTER")
+                .contains("b: carp0 (vhid 1): BACKUP -> MASTER: no advertisement for 234 ms from 192.0.2.1")
+                .containsPattern("b holds the VIP (1\\d\\d|2[0-3]\\d)\\.\\d ms after the kill");
     }
 }

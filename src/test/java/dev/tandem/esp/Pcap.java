@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Writes a classic pcap file of raw IP packets (link type 101), for tshark to read. */
-final class Pcap {
+public final class Pcap {
 
     private Pcap() {
     }
 
-    static void write(Path file, List<byte[]> packets) throws IOException {
+    public static void write(Path file, List<byte[]> packets) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);

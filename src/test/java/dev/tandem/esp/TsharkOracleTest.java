@@ -110,21 +110,13 @@ class TsharkOracleTest {
 
     private static List<String> tshark(Path pcap, boolean udp, String sa, String... fields)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(),
-                "-o", "esp.enable_encryption_decode:TRUE", "-o", "esp.enable_authentication_check:TRUE",
-                "-o", "uat:esp_sa:" + sa, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"));
+        List<String> options = new ArrayList<>(List.of("-o", "esp.enable_encryption_decode:TRUE",
+                "-o", "esp.enable_authentication_check:TRUE", "-o", "uat:esp_sa:" + sa,
+                "-E", "occurrence=a", "-E", "aggregator=,"));
         if (udp) {
-            cmd.addAll(List.of("-o", "udp.try_heuristic_first:FALSE", "-d", "udp.port==4500,udpencap"));
+            options.addAll(List.of("-o", "udp.try_heuristic_first:FALSE", "-d", "udp.port==4500,udpencap"));
         }
-        for (String f : fields) {
-            cmd.add("-e");
-            cmd.add(f);
-        }
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("tshark exit status; output:\n" + out).isZero();
-        return out.lines().toList();
+        return Tshark.fields(pcap, options, fields);
     }
 
     /** IPv4 packets for the capture. */

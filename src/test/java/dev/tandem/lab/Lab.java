@@ -84,6 +84,90 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends {@code processes} (SIGTERM, then SIGKILL after 10 s), kills whatever
+     * else still runs in {@code namespaces} (never this JVM) and deletes them:
+     * best effort, also after a failed test.
+     */
+    public static void cleanUp(List<Process> processes, List<String> namespaces) {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        String self = Long.toString(ProcessHandle.current().pid());
+        for (String n : namespaces) {
+            try {
+                Result pids = run(List.of("ip", "netns", "pids", n));
+                for (String pid : pids.out().split("\\s+")) {
+                    if (!pid.isBlank() && !pid.strip().equals(self)) {
+                        run(List.of("kill", "-9", pid.strip()));
+                    }
+                }
+                run(List.of("ip", "netns", "del", n));
+            } catch (IOException | InterruptedException e) {
+                // best effort: report nothing, the next run uses another prefix
+            }
+        }
+    }
+
+    /** Name of the switch namespace of {@link #segment}. */
+    public static final String SWITCH = "sw";
+
+    /**
+     * One Ethernet segment: a bridge in namespace {@link #SWITCH} and, for each
+     * node, a veth whose end in the node is {@code wan0} with address
+     * 192.0.2.{11, 12, ...}/24 and whose end on the bridge is {@code p<node>}.
+     * Multicast snooping is off so CARP's group reaches every port.
+     */
+    public static Lab segment(String... nodes) throws IOException, InterruptedException {
+        Lab lab = new Lab();
+        try {
+            lab.ip("netns", "add", lab.ns(SWITCH));
+            lab.namespaces.add(lab.ns(SWITCH));
+            lab.ip("-n", lab.ns(SWITCH), "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
+            lab.ip("-n", lab.ns(SWITCH), "link", "set", "br0", "up");
+            for (int i = 0; i < nodes.length; i++) {
+                String n = nodes[i];
+                lab.ip("netns", "add", lab.ns(n));
+                lab.namespaces.add(lab.ns(n));
+                lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
+                lab.ip("link", "add", "wan0", "netns", lab.ns(n), "type", "veth", "peer", "name", port(n),
+                        "netns", lab.ns(SWITCH));
+                lab.ip("-n", lab.ns(SWITCH), "link", "set", port(n), "master", "br0", "up");
+                lab.ip("-n", lab.ns(n), "addr", "add", segmentAddress(i) + "/24", "dev", "wan0");
+                lab.ip("-n", lab.ns(n), "link", "set", "wan0", "up");
+            }
+            return lab;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    /** The address of the {@code i}th node (from 0) of {@link #segment}. */
+    public static String segmentAddress(int i) {
+        return "192.0.2." + (11 + i);
+    }
+
+    /** The bridge port of {@code node} in {@link #segment}. */
+    public static String port(String node) {
+        return "p" + node;
+    }
+
+    /** Runs {@code ip ARGS} on the host, failing with its output. */
+    public void ipCommand(String... args) throws IOException, InterruptedException {
+        ip(args);
+    }
+
     private void link(String a, String ifa, String addrA, String b, String ifb, String addrB)
             throws IOException, InterruptedException {
         ip("link", "add", ifa, "netns", ns(a), "type", "veth", "peer", "name", ifb, "netns", ns(b));
@@ -129,7 +213,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** A background command whose output is collected as it runs. */
-    public record Background(Process process, StringBuffer out) {
+    public record Background(Process process, LogLines out) {
         /** Waits for the command to end and returns everything it printed. */
         public String awaitOutput(long seconds) throws InterruptedException, IOException {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -146,7 +230,7 @@ public final class Lab implements AutoCloseable {
      */
     public Background spawnReady(String node, String ready, String... cmd) throws IOException, InterruptedException {
         Process p = spawn(node, cmd);
-        StringBuffer out = new StringBuffer();
+        LogLines out = new LogLines();
         if (!follow(p, out, ready)) {
             throw new IOException(String.join(" ", cmd) + " never printed \"" + ready + "\":\n" + out);
         }
@@ -154,13 +238,13 @@ public final class Lab implements AutoCloseable {
     }
 
     /** Copies {@code p}'s output into {@code out} on a reader thread; true once {@code ready} appears. */
-    private static boolean follow(Process p, StringBuffer out, String ready) throws InterruptedException {
+    private static boolean follow(Process p, LogLines out, String ready) throws InterruptedException {
         CompletableFuture<Boolean> seen = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    out.append(line).append('\n');
+                    out.add(line);
                     if (line.contains(ready)) {
                         seen.complete(true);
                     }
@@ -168,6 +252,7 @@ public final class Lab implements AutoCloseable {
             } catch (IOException e) {
                 // the process ended
             }
+            out.end();
             seen.complete(false);
         });
         try {
@@ -178,7 +263,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** A running tandemd: its process, control socket and log. */
-    public record Daemon(Process process, Path control, Path config, StringBuffer log) { }
+    public record Daemon(Process process, Path control, Path config, LogLines log) { }
 
     /**
      * Starts tandemd in {@code node} with this ipsec.conf and waits until it
@@ -186,18 +271,31 @@ public final class Lab implements AutoCloseable {
      */
     public Daemon tandemd(String node, String ipsecConf, String... daemonOptions)
             throws IOException, InterruptedException {
+        return tandemd(node, java.util.Map.of("ipsec.conf", ipsecConf), daemonOptions);
+    }
+
+    /** Starts tandemd in {@code node} with these files (name to contents) in its configuration directory. */
+    public Daemon tandemd(String node, java.util.Map<String, String> files, String... daemonOptions)
+            throws IOException, InterruptedException {
         Path conf = dir.resolve(node);
         Files.createDirectories(conf);
+        for (var f : files.entrySet()) {
+            Path file = conf.resolve(f.getKey());
+            Files.writeString(file, f.getValue());
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
         Path file = conf.resolve("ipsec.conf");
-        Files.writeString(file, ipsecConf);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        if (!Files.exists(file)) {
+            Files.writeString(file, "");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
         String java = ProcessHandle.current().info().command().orElse("java");
         Path jar = Path.of("target", "tandem.jar").toAbsolutePath();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
                 jar.toString(), "daemon", "-c", conf.toString()));
         cmd.addAll(List.of(daemonOptions));
         Process p = spawn(node, cmd.toArray(String[]::new));
-        StringBuffer log = new StringBuffer();
+        LogLines log = new LogLines();
         boolean up = follow(p, log, "tandemd running");
         if (!up) {
             throw new IOException("tandemd in " + node + " did not start:\n" + log);
@@ -216,32 +314,7 @@ public final class Lab implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (String n : namespaces) {
-            try {
-                Result pids = run(List.of("ip", "netns", "pids", n));
-                for (String pid : pids.out().split("\\s+")) {
-                    if (!pid.isBlank()) {
-                        run(List.of("kill", "-9", pid.strip()));
-                    }
-                }
-                run(List.of("ip", "netns", "del", n));
-            } catch (IOException | InterruptedException e) {
-                // best effort: report nothing, the next run uses another prefix
-            }
-        }
+        cleanUp(processes, namespaces);
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {

@@ -27,6 +27,24 @@ final class LabEnvironment {
         return String.join("\n", l);
     }
 
+    /** Whether {@code command} is on the PATH. */
+    static boolean has(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The machine without the tunnel tools: for benchmarks that use none. */
+    static String describeHost() throws IOException {
+        return String.join("\n", "CPUs: " + Runtime.getRuntime().availableProcessors() + " x " + cpuModel(),
+                "kernel: " + Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip(),
+                "JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version(),
+                "load average at the start: " + loadAverage());
+    }
+
     static String loadAverage() throws IOException {
         return Files.readString(Path.of("/proc/loadavg")).strip();
     }

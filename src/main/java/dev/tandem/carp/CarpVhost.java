@@ -1,0 +1,330 @@
+package dev.tandem.carp;
+
+import dev.tandem.conf.carp.CarpInterfaceConf;
+import dev.tandem.loop.EventLoop;
+import dev.tandem.loop.Timer;
+import dev.tandem.net.IpAddress;
+import dev.tandem.net.InterfaceAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One carp interface's virtual host and its state machine (OpenBSD
+ * {@code ip_carp.c}, reference §3.5): INIT, BACKUP listening for the master
+ * with a master-down timer of 3 x its own interval, MASTER holding the
+ * addresses and advertising every interval. Runs on the node's event loop.
+ *
+ * <p>One departure from OpenBSD, documented: two masters with equal interval
+ * and demotion do not both yield; the one with the lower source address
+ * does (as VRRP breaks ties), so a tie settles at once.
+ */
+final class CarpVhost {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.tandem.carp");
+    /** A tick is 1/256 s, the unit of advskew. */
+    private static final long TICK_NANOS = 1_000_000_000L / 256;
+    /** Consecutive send failures (and then successes) that demote (and undemote) the interface. */
+    private static final int SEND_ERROR_LIMIT = 3;
+    /** Advertisements after becoming master before the second gratuitous ARP. */
+    private static final int SECOND_ANNOUNCEMENT_AFTER = 2;
+
+    private final CarpInterfaceConf conf;
+    private final EventLoop loop;
+    private final CarpLink link;
+    private final AddressManager addresses;
+    private final CarpAuth auth;
+    private final Demotion demotion;
+    private final Consumer<CarpTransition> transitions;
+    private final List<IpAddress> vipAddresses;
+    private final CarpStats stats = new CarpStats();
+
+    private CarpState state = CarpState.INIT;
+    private long since;
+    private String reason = "not started";
+    private IpAddress master;
+    private Timer adTimer = Timer.NONE;
+    private Timer downTimer = Timer.NONE;
+    private int adsAsMaster;
+    private int sendFailures;
+    private int sendSuccesses;
+    private boolean demotedForSendErrors;
+    private boolean demotedForLink;
+
+    CarpVhost(CarpInterfaceConf conf, EventLoop loop, CarpLink link, AddressManager addresses, CarpAuth auth,
+              Demotion demotion, Consumer<CarpTransition> transitions) {
+        this.conf = conf;
+        this.loop = loop;
+        this.link = link;
+        this.addresses = addresses;
+        this.auth = auth;
+        this.demotion = demotion;
+        this.transitions = transitions;
+        this.vipAddresses = conf.vips().stream().map(InterfaceAddress::address).toList();
+        this.since = loop.nanoTime();
+    }
+
+    CarpInterfaceConf conf() {
+        return conf;
+    }
+
+    CarpState state() {
+        return state;
+    }
+
+    CarpStats stats() {
+        return stats;
+    }
+
+    /** The interval this host advertises, in ticks; OpenBSD uses one tick for 0. */
+    int intervalTicks() {
+        return Math.max(1, conf.advbase() * 256 + conf.advskew());
+    }
+
+    private Duration interval() {
+        return Duration.ofNanos(intervalTicks() * TICK_NANOS);
+    }
+
+    private Duration masterDown() {
+        return interval().multipliedBy(3);
+    }
+
+    int demote() {
+        return demotion.sum(conf.allGroups());
+    }
+
+    /** OpenBSD's setrun: from INIT to BACKUP when the link is up. Any leftover addresses go first. */
+    void start() {
+        conf.vips().forEach(v -> addresses.remove(conf.carpdev(), v));
+        if (!link.linkUp()) {
+            linkChanged(false);
+            return;
+        }
+        toBackup("started");
+    }
+
+    /** An advertisement for this vhid that passed the link's checks (TTL, form). */
+    void received(IpAddress source, IpAddress destination, CarpAdvertisement ad) {
+        if (state == CarpState.INIT) {
+            return;
+        }
+        boolean multicast = destination.equals(CarpLink.GROUP);
+        if (multicast == (conf.carppeer() != null)) {
+            stats.wrongDestination++;
+            return;
+        }
+        if (!auth.verify(ad, source, vipAddresses)) {
+            stats.badAuth++;
+            LOG.debug("{}: advertisement from {} fails authentication", conf.name(), source);
+            return;
+        }
+        if (auth.isOwn(ad.counter())) {
+            stats.own++;
+            return;
+        }
+        if (!auth.acceptCounter(source, ad.counter())) {
+            stats.replayed++;
+            LOG.debug("{}: replayed advertisement from {}", conf.name(), source);
+            return;
+        }
+        stats.accepted++;
+        int rx = ad.intervalTicks();
+        int own = intervalTicks();
+        int rxDemote = ad.demote();
+        int myDemote = demote();
+        if (state == CarpState.MASTER) {
+            boolean yield = rxDemote < myDemote
+                    || rxDemote == myDemote && (rx < own || rx == own && losesTie(source));
+            if (yield) {
+                master = source;
+                toBackup("advertisement from " + source + " (interval " + rx + "/256 s, demote " + rxDemote
+                        + ") beats ours (" + own + "/256 s, demote " + myDemote + ")");
+            }
+            return;
+        }
+        if (!source.equals(master)) {
+            LOG.info("{}: master is {}", conf.name(), source);
+        }
+        master = source;
+        if (ad.bowOut()) {
+            toMaster("master " + source + " is leaving");
+        } else if (conf.preempt() && own < rx && rxDemote >= myDemote) {
+            toMaster("preempting " + source + ", which advertises every " + rx + "/256 s, we every " + own);
+        } else if (myDemote < rxDemote) {
+            toMaster("master " + source + " is demoted " + rxDemote + ", we " + myDemote);
+        } else if (conf.advbase() != 0 && rx > 3 * conf.advbase() * 256 + conf.advskew()) {
+            // OpenBSD's test, own skew included: such a master would time out anyway
+            toMaster("master " + source + " advertises too seldom to be followed (" + rx + "/256 s)");
+        } else {
+            armMasterDown();
+        }
+    }
+
+    /** VRRP's rule: of two equal masters the higher source address stays. */
+    private boolean losesTie(IpAddress other) {
+        IpAddress mine = link.source();
+        if (mine == null || other.family() != mine.family()) {
+            return true;
+        }
+        return java.util.Arrays.compareUnsigned(other.octets(), mine.octets()) > 0;
+    }
+
+    /** The carpdev lost or regained its link: down demotes every group and stops the host. */
+    void linkChanged(boolean up) {
+        if (!up) {
+            if (state != CarpState.INIT) {
+                toInit("link of " + conf.carpdev() + " is down");
+            }
+            if (!demotedForLink) {
+                demotedForLink = true;
+                conf.allGroups().forEach(g -> demotion.adjust(g, 1));
+            }
+        } else {
+            if (demotedForLink) {
+                demotedForLink = false;
+                conf.allGroups().forEach(g -> demotion.adjust(g, -1));
+            }
+            if (state == CarpState.INIT) {
+                toBackup("link of " + conf.carpdev() + " is up");
+            }
+        }
+    }
+
+    /** A group of this interface changed its counter: a master says so at once. */
+    void demotionChanged() {
+        if (state == CarpState.MASTER) {
+            advertise();
+        }
+    }
+
+    /** Leaving: a master bows out so a backup takes over at once, and the addresses go. */
+    void stop() {
+        if (state == CarpState.MASTER) {
+            send(CarpAdvertisement.BOW_OUT, CarpAdvertisement.BOW_OUT);
+        }
+        if (state != CarpState.INIT) {
+            toInit("stopping");
+        }
+        conf.vips().forEach(v -> addresses.remove(conf.carpdev(), v));
+    }
+
+    // ---- transitions ------------------------------------------------------
+
+    private void toMaster(String why) {
+        CarpState from = state;
+        downTimer.cancel();
+        state = CarpState.MASTER;
+        stats.becameMaster++;
+        master = link.source();
+        adsAsMaster = 0;
+        advertise();
+        conf.vips().forEach(v -> addresses.add(conf.carpdev(), v));
+        announce();
+        changed(from, why);
+    }
+
+    private void toBackup(String why) {
+        CarpState from = state;
+        adTimer.cancel();
+        if (from == CarpState.MASTER) {
+            conf.vips().forEach(v -> addresses.remove(conf.carpdev(), v));
+        }
+        state = CarpState.BACKUP;
+        stats.becameBackup++;
+        armMasterDown();
+        changed(from, why);
+    }
+
+    private void toInit(String why) {
+        CarpState from = state;
+        adTimer.cancel();
+        downTimer.cancel();
+        if (from == CarpState.MASTER) {
+            conf.vips().forEach(v -> addresses.remove(conf.carpdev(), v));
+        }
+        state = CarpState.INIT;
+        master = null;
+        changed(from, why);
+    }
+
+    private void changed(CarpState from, String why) {
+        since = loop.nanoTime();
+        reason = why;
+        if (from == state) {
+            return;
+        }
+        CarpTransition t = new CarpTransition(conf.name(), conf.vhid(), from, state, why, since, conf.vips());
+        if (state == CarpState.MASTER || from == CarpState.MASTER) {
+            LOG.warn("{}", t);
+        } else {
+            LOG.info("{}", t);
+        }
+        transitions.accept(t);
+    }
+
+    // ---- timers and sending ---------------------------------------------
+
+    private void armMasterDown() {
+        downTimer.cancel();
+        downTimer = loop.schedule(masterDown(), () -> {
+            if (state == CarpState.BACKUP) {
+                toMaster("no advertisement for " + masterDown().toMillis() + " ms"
+                        + (master == null ? "" : " from " + master));
+            }
+        });
+    }
+
+    private void advertise() {
+        adTimer.cancel();
+        send(conf.advbase(), conf.advskew());
+        adsAsMaster++;
+        if (adsAsMaster == SECOND_ANNOUNCEMENT_AFTER + 1) {
+            // a switch or host that missed the first announcement learns the move now
+            announce();
+        }
+        adTimer = loop.schedule(interval(), () -> {
+            if (state == CarpState.MASTER) {
+                advertise();
+            }
+        });
+    }
+
+    private void announce() {
+        vipAddresses.forEach(a -> addresses.announce(conf.carpdev(), a));
+    }
+
+    private void send(int advbase, int advskew) {
+        CarpAdvertisement unsigned = new CarpAdvertisement(conf.vhid(), advskew, demote(), advbase,
+                auth.nextCounter(), new byte[CarpAdvertisement.MD_LENGTH]);
+        byte[] packet = auth.sign(unsigned, link.source(), vipAddresses).encode();
+        IpAddress to = conf.carppeer() != null ? conf.carppeer() : CarpLink.GROUP;
+        try {
+            link.send(to, packet);
+            stats.sent++;
+            sendFailures = 0;
+            if (demotedForSendErrors && ++sendSuccesses >= SEND_ERROR_LIMIT) {
+                demotedForSendErrors = false;
+                LOG.info("{}: advertisements go out again, demotion lifted", conf.name());
+                conf.allGroups().forEach(g -> demotion.adjust(g, -1));
+            }
+        } catch (IOException e) {
+            stats.sendErrors++;
+            sendSuccesses = 0;
+            if (++sendFailures >= SEND_ERROR_LIMIT && !demotedForSendErrors) {
+                demotedForSendErrors = true;
+                LOG.warn("{}: {} advertisements in a row failed ({}), demoting", conf.name(), sendFailures,
+                        e.getMessage());
+                conf.allGroups().forEach(g -> demotion.adjust(g, 1));
+            }
+        }
+    }
+
+    CarpVhostStatus status() {
+        return new CarpVhostStatus(conf.name(), conf.vhid(), conf.carpdev(), state, conf.advbase(), conf.advskew(),
+                demote(), conf.preempt(), conf.auth(), conf.carppeer(), conf.vips(), master, since, reason,
+                stats.snapshot());
+    }
+}
