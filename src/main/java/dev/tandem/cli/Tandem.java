@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code tandem} command: one entry point for the daemon's tools. */
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = Tandem.Version.class,
         description = "Tandem: an IPsec VPN gateway cluster whose failover the peer never notices.",
-        subcommands = {IpsecctlCommand.class, DaemonCommand.class, StatusCommand.class, CarpCommand.class, DemoCommand.class,
+        subcommands = {IpsecctlCommand.class, DaemonCommand.class, StatusCommand.class, CarpCommand.class, SyncCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Tandem implements Runnable {
 

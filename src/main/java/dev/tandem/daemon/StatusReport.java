@@ -29,7 +29,7 @@ record StatusReport(Map<String, Object> root, String carpText) {
     static final int FORMAT = 1;
 
     static StatusReport of(Sadb sadb, DataPlane plane, Tandemd.Options options, LinuxTun tun, LinuxUdpEspPort udp,
-                          dev.tandem.carp.CarpStatus carp) {
+                          dev.tandem.carp.CarpStatus carp, dev.tandem.sync.SyncStatus sync) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);
         Map<String, Object> dp = new LinkedHashMap<>();
@@ -103,7 +103,8 @@ record StatusReport(Map<String, Object> root, String carpText) {
         }
         root.put("flows", flows);
         root.put("carp", CarpReport.json(carp));
-        return new StatusReport(root, CarpReport.text(carp));
+        root.put("sync", SyncReport.json(sync));
+        return new StatusReport(root, CarpReport.text(carp) + SyncReport.text(sync));
     }
 
     private static String transform(EspTransform t) {

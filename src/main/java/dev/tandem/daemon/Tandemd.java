@@ -3,6 +3,11 @@ package dev.tandem.daemon;
 import dev.tandem.carp.Carp;
 import dev.tandem.carp.CarpStatus;
 import dev.tandem.conf.carp.CarpConf;
+import dev.tandem.conf.sasyncd.RunMode;
+import dev.tandem.conf.sasyncd.SasyncdConf;
+import dev.tandem.os.TcpStreamTransport;
+import dev.tandem.sync.Replicator;
+import dev.tandem.sync.SyncStatus;
 import dev.tandem.conf.ipsec.NetDb;
 import dev.tandem.control.ControlHandler;
 import dev.tandem.control.ControlServer;
@@ -80,6 +85,8 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
     private CarpConf carpConf = CarpConf.EMPTY;
     private Carp carp;
     private LinuxAddressManager addresses;
+    private TcpStreamTransport tcp;
+    private Replicator replicator;
     private ScriptHooks hooks;
 
     private Tandemd(Options options) {
@@ -148,7 +155,14 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
     }
 
     private void startCarp() throws IOException, ConfigError {
+        SasyncdConf sync = SasyncdConfFile.load(sasyncdConf());
+        if (sync != null && sync.mode() == RunMode.CARP && carpConf.interfaces().stream()
+                .noneMatch(i -> i.name().equals(sync.interfaceName()))) {
+            throw new ConfigError(List.of(sasyncdConf() + ": interface " + sync.interfaceName() + " is not in "
+                    + carpConf()));
+        }
         if (carpConf.interfaces().isEmpty()) {
+            startSync(sync, null);
             return;
         }
         if (carpConf.interfaces().stream().anyMatch(i -> i.vips().stream()
@@ -158,12 +172,33 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         }
         addresses = new LinuxAddressManager();
         hooks = new ScriptHooks();
-        carp = call(() -> {
-            Carp c = Carp.open(carpConf, loop, new LinuxCarpLink.Factory(loop), addresses, Carp::authFor, hooks);
-            c.start();
-            return c;
+        carp = call(() -> Carp.open(carpConf, loop, new LinuxCarpLink.Factory(loop), addresses, Carp::authFor,
+                hooks));
+        // replication follows carp from its first transition on, so it starts in between
+        startSync(sync, carp);
+        call(() -> {
+            carp.start();
+            return null;
         });
         LOG.info("carp: {} interfaces from {}", carpConf.interfaces().size(), carpConf());
+    }
+
+    private void startSync(SasyncdConf sync, Carp c) throws IOException, ConfigError {
+        if (sync == null) {
+            return;
+        }
+        tcp = TcpStreamTransport.open(loop);
+        replicator = call(() -> {
+            Replicator r = new Replicator(sync, loop, sadb, tcp, c, new java.security.SecureRandom(),
+                    Replicator.Options.DEFAULT);
+            r.start();
+            return r;
+        });
+        LOG.info("sync: {} peers from {}, port {}", sync.peers().size(), sasyncdConf(), sync.port());
+    }
+
+    public Path sasyncdConf() {
+        return options.dir().resolve("sasyncd.conf");
     }
 
     /** Runs {@code task} on the control-plane thread and waits for it. */
@@ -288,11 +323,14 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                         "yes".equals(m.get("verbose")), false, true);
                 case "show-all" -> show(out, true, "yes".equals(m.get("collapse")), "yes".equals(m.get("keys")),
                         "yes".equals(m.get("verbose")), true, true);
-                case "status" -> out.accept(StatusReport.of(sadb, dataPlane, options, tun, udp, carpStatus())
+                case "status" -> out.accept(StatusReport.of(sadb, dataPlane, options, tun, udp, carpStatus(), syncStatus())
                         .render("yes".equals(m.get("json"))));
                 case "carp-status" -> out.accept("yes".equals(m.get("json"))
                         ? dev.tandem.control.Json.write(CarpReport.json(carpStatus()))
                         : CarpReport.text(carpStatus()));
+                case "sync-status" -> out.accept("yes".equals(m.get("json"))
+                        ? dev.tandem.control.Json.write(SyncReport.json(syncStatus()))
+                        : SyncReport.text(syncStatus()));
                 case "carp-demote" -> {
                     if (carp == null) {
                         return error("no carp interfaces (" + carpConf() + " has none)");
@@ -317,6 +355,10 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         } catch (Message.BadMessage | SadbException e) {
             return error(e.getMessage());
         }
+    }
+
+    private SyncStatus syncStatus() {
+        return replicator == null ? null : replicator.status();
     }
 
     private CarpStatus carpStatus() {
@@ -381,6 +423,17 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warn("closing the control socket: {}", e.toString());
+        }
+        try {
+            if (replicator != null) {
+                // replication says goodbye before carp hands over, and removes nothing
+                loop.executor().submit(replicator::close).get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping replication: {}", e.toString());
+        }
+        if (tcp != null) {
+            tcp.close();
         }
         try {
             if (carp != null) {

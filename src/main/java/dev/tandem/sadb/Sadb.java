@@ -40,6 +40,18 @@ public final class Sadb {
 
     private record PeerKey(IpAddress peer, SaProtocol protocol) { }
 
+    private final Milestones milestones = new Milestones();
+
+    /**
+     * Calls {@code listener} (from data-plane threads: it must only hand off)
+     * whenever an SA's outbound sequence number or highest accepted inbound one
+     * reaches a multiple of {@code every} (a power of two); replication uses it
+     * to send counters every so many packets.
+     */
+    public void onSequenceMilestones(int every, Consumer<SecurityAssociation> listener) {
+        milestones.set(every, listener);
+    }
+
     public Sadb(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
     }
@@ -65,13 +77,55 @@ public final class Sadb {
 
     /** Adds an SA; an SA with the same destination, protocol and SPI must not exist. */
     public SecurityAssociation add(SaSpec spec) throws SadbException {
-        SecurityAssociation sa = new SecurityAssociation(spec, nanoClock.getAsLong(), publish);
+        SecurityAssociation sa = new SecurityAssociation(spec, nanoClock.getAsLong(), publish, milestones);
         if (byId.putIfAbsent(spec.id(), sa) != null) {
             throw new SadbException("SA exists: " + spec.id());
         }
         index(sa);
         publish(new SadbEvent.Added(spec));
         return sa;
+    }
+
+    /**
+     * Installs an SA copied from another node (replication): added if new,
+     * else its definition replaced as by {@link #update}; either way its age is
+     * {@code ageNanos}, so lifetimes run from the original establishment, and
+     * its counters and sequence numbers move up to the given ones (never back).
+     * Publishes Added or Updated like the other writers.
+     */
+    public SecurityAssociation install(SaSpec spec, long ageNanos, long lastSequence, long replayTop, long packets,
+                                       long bytes) {
+        long added = nanoClock.getAsLong() - Math.max(0, ageNanos);
+        SecurityAssociation old = byId.get(spec.id());
+        SecurityAssociation sa = new SecurityAssociation(spec, added, publish, milestones);
+        if (old != null) {
+            sa.advanceSequence(old.lastSequence());
+            sa.restoreReplay(old.replayTop());
+            sa.restoreCounters(old.packets(), old.bytes());
+        }
+        sa.advanceSequence(lastSequence);
+        sa.restoreReplay(replayTop);
+        sa.restoreCounters(packets, bytes);
+        if (old != null && old.spec().equals(spec)) {
+            // same definition: only the state moved; no event, nothing for routes or IKE to redo
+            old.advanceSequence(lastSequence);
+            old.restoreReplay(replayTop);
+            old.restoreCounters(packets, bytes);
+            return old;
+        }
+        if (old != null) {
+            unindex(old);
+            old.kill();
+        }
+        byId.put(spec.id(), sa);
+        index(sa);
+        publish(old == null ? new SadbEvent.Added(spec) : new SadbEvent.Updated(spec));
+        return sa;
+    }
+
+    /** Nanoseconds since the SA was established, on this SADB's clock. */
+    public long ageNanos(SecurityAssociation sa) {
+        return nanoClock.getAsLong() - sa.addedNanos();
     }
 
     /**
@@ -83,7 +137,7 @@ public final class Sadb {
         if (old == null) {
             throw new SadbException("no such SA: " + spec.id());
         }
-        SecurityAssociation sa = new SecurityAssociation(spec, old.addedNanos(), publish);
+        SecurityAssociation sa = new SecurityAssociation(spec, old.addedNanos(), publish, milestones);
         sa.advanceSequence(old.lastSequence());
         sa.restoreReplay(old.replayTop());
         unindex(old);

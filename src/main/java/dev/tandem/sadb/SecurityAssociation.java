@@ -21,6 +21,7 @@ public final class SecurityAssociation {
     private final SaSpec spec;
     private final long addedNanos;
     private final Consumer<SadbEvent> events;
+    private final Milestones milestones;
 
     private final AtomicLong lastSequence = new AtomicLong();
     private final ReplayWindow replay;
@@ -32,9 +33,14 @@ public final class SecurityAssociation {
     private volatile boolean dead;
 
     SecurityAssociation(SaSpec spec, long addedNanos, Consumer<SadbEvent> events) {
+        this(spec, addedNanos, events, Milestones.NONE);
+    }
+
+    SecurityAssociation(SaSpec spec, long addedNanos, Consumer<SadbEvent> events, Milestones milestones) {
         this.spec = spec;
         this.addedNanos = addedNanos;
         this.events = events;
+        this.milestones = milestones;
         this.replay = new ReplayWindow(spec.replayWindow(), spec.esn());
     }
 
@@ -68,6 +74,7 @@ public final class SecurityAssociation {
      */
     public long nextSequence() {
         long s = lastSequence.incrementAndGet();
+        milestones.check(this, s);
         if (!spec.esn()) {
             if (s > SEQUENCE_MAX_32) {
                 lastSequence.set(SEQUENCE_MAX_32 + 1);
@@ -116,8 +123,9 @@ public final class SecurityAssociation {
                 return false;
             }
             replay.accept(sequence);
-            return true;
         }
+        milestones.check(this, sequence);
+        return true;
     }
 
     /** Highest inbound sequence number accepted. */
@@ -135,6 +143,12 @@ public final class SecurityAssociation {
     }
 
     // ---- counters and lifetimes -----------------------------------------
+
+    /** Takes over replicated traffic counters: they only move up. */
+    public void restoreCounters(long packetCount, long byteCount) {
+        packets.accumulateAndGet(packetCount, Math::max);
+        bytes.accumulateAndGet(byteCount, Math::max);
+    }
 
     /** Counts one protected packet of {@code payloadBytes} and fires byte/packet lifetimes. */
     public void count(int payloadBytes) {

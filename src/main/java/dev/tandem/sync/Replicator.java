@@ -1,0 +1,706 @@
+package dev.tandem.sync;
+
+import dev.tandem.carp.Carp;
+import dev.tandem.carp.CarpState;
+import dev.tandem.carp.CarpTransition;
+import dev.tandem.conf.sasyncd.FlushMode;
+import dev.tandem.conf.sasyncd.SasyncdConf;
+import dev.tandem.loop.EventLoop;
+import dev.tandem.loop.Timer;
+import dev.tandem.net.IpAddress;
+import dev.tandem.sadb.Flow;
+import dev.tandem.sadb.SaId;
+import dev.tandem.sadb.Sadb;
+import dev.tandem.sadb.SadbEvent;
+import dev.tandem.sadb.SecurityAssociation;
+import dev.tandem.sync.wire.RunState;
+import dev.tandem.sync.wire.SecureChannel;
+import dev.tandem.sync.wire.Side;
+import dev.tandem.sync.wire.SyncKey;
+import dev.tandem.sync.wire.SyncMessage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * sasyncd's job: the master of the carp interface sends its SAs and flows
+ * to every peer, a full snapshot on every connection and role change and
+ * every change as it happens; backups apply them, removing what the snapshot
+ * does not have (a reconcile, not a flush). Sequence numbers and replay
+ * windows travel too (pfsync's job), and a backup that becomes master moves
+ * its outbound counters ahead by a measured margin. Runs on the node's loop.
+ */
+public final class Replicator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.tandem.sync");
+    /** Added to the counter interval when sizing a takeover jump: network and scheduling delays of the last report. */
+    static final Duration TAKEOVER_SLACK = Duration.ofSeconds(1);
+
+    /**
+     * Timing of the channel and of counter replication.
+     *
+     * @param heartbeat       interval of heartbeats on an idle connection
+     * @param deadAfter       silence after which a peer is taken for dead
+     * @param connectTimeout  limit of one connection attempt
+     * @param retryMin        first wait before reconnecting; doubles up to retryMax
+     * @param retryMax        longest wait before reconnecting
+     * @param counterInterval counters of changed SAs go out at least this often
+     * @param counterEvery    and whenever an SA's sequence number crosses a multiple of this (power of two)
+     * @param interlock       the start-up demotion is lifted after this at the latest
+     */
+    public record Options(Duration heartbeat, Duration deadAfter, Duration connectTimeout, Duration retryMin,
+                          Duration retryMax, Duration counterInterval, int counterEvery, Duration interlock) {
+
+        public static final Options DEFAULT = new Options(Duration.ofSeconds(1), Duration.ofSeconds(3),
+                Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofSeconds(30), Duration.ofMillis(100), 1024,
+                Duration.ofSeconds(60));
+    }
+
+    private final SasyncdConf conf;
+    private final EventLoop loop;
+    private final Sadb sadb;
+    private final StreamTransport transport;
+    private final Carp carp;
+    private final RandomGenerator random;
+    private final Options options;
+    private final SyncKey key;
+    private final long nodeId;
+    private final Map<IpAddress, Peer> peers = new LinkedHashMap<>();
+    private final SequenceRates rates = new SequenceRates();
+    private final SyncStats stats = new SyncStats();
+    private final Set<SaId> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean countersScheduled = new AtomicBoolean();
+    private final Map<SaId, long[]> lastSentCounters = new java.util.HashMap<>();
+    private final Consumer<SadbEvent> sadbListener = this::sadbEvent;
+    private final Consumer<CarpTransition> carpListener = this::carpTransition;
+    private RunState role = RunState.INIT;
+    private long epoch;
+    private AutoCloseable listener;
+    private boolean interlocked;
+    private Timer interlockTimer = Timer.NONE;
+    private Timer counterTimer = Timer.NONE;
+    private long lastSnapshotId;
+    private long lastCountersNanos;
+    private boolean closed;
+
+    /** A configured peer: its connection, if any, and what it told us. */
+    private final class Peer {
+        final IpAddress address;
+        PeerSession session;
+        PeerSession pending;
+        RunState role = RunState.INIT;
+        Duration retry;
+        Timer retryTimer = Timer.NONE;
+        String lastError = "";
+        long connects;
+        long upSinceNanos;
+        long acked;
+        long ackedSnapshot;
+        long sentSinceSnapshot;
+        boolean roleSeen;
+        /** When we are master: the snapshot we sent it last, so acks can tell when it is complete. */
+        long snapshotSent;
+        /** When we are backup: the snapshot being received from it. */
+        Reconcile incoming;
+
+        Peer(IpAddress address) {
+            this.address = address;
+            this.retry = options.retryMin();
+        }
+
+        boolean up() {
+            return session != null && session.authenticated() && !session.ended();
+        }
+    }
+
+    public Replicator(SasyncdConf conf, EventLoop loop, Sadb sadb, StreamTransport transport, Carp carp,
+                      RandomGenerator random, Options options) {
+        this.conf = conf;
+        this.loop = loop;
+        this.sadb = sadb;
+        this.transport = transport;
+        this.carp = carp;
+        this.random = random;
+        this.options = options;
+        this.key = new SyncKey(conf.sharedKey().bytes());
+        this.nodeId = random.nextLong();
+        for (IpAddress a : conf.peers()) {
+            peers.put(a, new Peer(a));
+        }
+    }
+
+    /**
+     * Starts listening and connecting, follows the carp interface's role, and
+     * holds a demotion of the configured group until the first snapshot is in
+     * (so this node never takes mastership with an empty SADB). Call on the loop.
+     */
+    public void start() throws IOException {
+        sadb.subscribe(sadbListener);
+        sadb.onSequenceMilestones(options.counterEvery(), this::milestone);
+        listener = transport.listen(listenAddress(), conf.port(), this::accepted);
+        switch (conf.mode()) {
+            case MASTER -> role(RunState.MASTER, "mode master in sasyncd.conf");
+            case SLAVE -> role(RunState.BACKUP, "mode slave in sasyncd.conf");
+            case CARP -> {
+                carp.subscribe(carpListener);
+                interlock();
+                CarpState s = carp.state(conf.interfaceName());
+                role(runState(s), conf.interfaceName() + " is " + s);
+            }
+        }
+        peers.values().forEach(this::connect);
+        counterTimer = loop.schedule(options.counterInterval(), this::counterTick);
+        LOG.info("sync: listening on port {}, {} peers, role {}", conf.port(), peers.size(), role);
+    }
+
+    /** The first numeric "listen on" address; none (every address) otherwise, as OpenBSD's default. */
+    private IpAddress listenAddress() {
+        for (var l : conf.listen()) {
+            var a = IpAddress.parse(l.on());
+            if (a.isPresent()) {
+                return a.get();
+            }
+            LOG.warn("sync: listen on {}: interface names are not supported yet, listening on every address", l.on());
+        }
+        return null;
+    }
+
+    private static RunState runState(CarpState s) {
+        return switch (s) {
+            case MASTER -> RunState.MASTER;
+            case BACKUP -> RunState.BACKUP;
+            case null, default -> RunState.INIT;
+        };
+    }
+
+    // ---- start-up interlock -------------------------------------------------
+
+    private void interlock() {
+        if (peers.isEmpty()) {
+            return;
+        }
+        interlocked = true;
+        carp.demote(conf.group(), 1);
+        LOG.info("sync: group {} demoted until the first snapshot is in", conf.group());
+        interlockTimer = loop.schedule(options.interlock(), () -> releaseInterlock(
+                "no complete snapshot within " + options.interlock().toSeconds() + " s"));
+    }
+
+    private void releaseInterlock(String why) {
+        if (!interlocked) {
+            return;
+        }
+        interlocked = false;
+        interlockTimer.cancel();
+        carp.demote(conf.group(), -1);
+        LOG.info("sync: demotion of group {} lifted: {}", conf.group(), why);
+    }
+
+    // ---- role ---------------------------------------------------------------
+
+    private void carpTransition(CarpTransition t) {
+        if (t.iface().equals(conf.interfaceName())) {
+            role(runState(t.to()), t.toString());
+        }
+    }
+
+    private void role(RunState next, String why) {
+        if (next == role) {
+            return;
+        }
+        RunState was = role;
+        role = next;
+        epoch++;
+        stats.roleChanges++;
+        LOG.warn("sync: {} -> {} ({})", was, next, why);
+        if (next == RunState.MASTER) {
+            takeOver();
+            releaseInterlock("this node is master");
+        }
+        for (Peer p : peers.values()) {
+            if (p.up()) {
+                p.session.send(new SyncMessage.Role(role, epoch));
+                if (role == RunState.MASTER && p.roleSeen && p.role != RunState.MASTER) {
+                    sendSnapshot(p);
+                }
+            }
+            if (next != RunState.BACKUP) {
+                p.incoming = null;
+            }
+        }
+    }
+
+    /**
+     * A backup becomes master: every SA's outbound counter jumps past what the
+     * old master may have used since its last report, so the peer never sees a
+     * sequence number twice. Nothing is flushed, nothing is deleted.
+     */
+    private void takeOver() {
+        long exposure = options.counterInterval().toNanos() + TAKEOVER_SLACK.toNanos();
+        int jumped = 0;
+        for (SecurityAssociation sa : sadb.sas()) {
+            long margin = rates.margin(sa.id(), exposure, options.counterEvery());
+            long from = sa.lastSequence();
+            long to = from + margin;
+            if (!sa.spec().esn() && to > 0xffff_ffffL) {
+                LOG.error("sync: SA {} is too close to 2^32 to be used after the takeover (last sequence {}); "
+                        + "it must be replaced by a new SA", sa.id(), from);
+            }
+            sa.advanceSequence(to);
+            jumped++;
+        }
+        stats.takeovers++;
+        if (jumped > 0) {
+            LOG.info("sync: outbound sequence numbers of {} SAs moved ahead for the takeover", jumped);
+        }
+    }
+
+    // ---- connections ------------------------------------------------------
+
+    private void connect(Peer p) {
+        if (closed || p.up() || p.pending != null) {
+            return;
+        }
+        p.connects++;
+        transport.connect(p.address, conf.port(), options.connectTimeout(), new StreamTransport.ConnectHandler() {
+            @Override
+            public void connected(StreamConnection c) {
+                if (closed) {
+                    c.close();
+                    return;
+                }
+                open(p, c, Side.INITIATOR);
+            }
+
+            @Override
+            public void failed(String reason) {
+                p.lastError = "connect: " + reason;
+                retryLater(p);
+            }
+        });
+    }
+
+    private void retryLater(Peer p) {
+        if (closed || p.up()) {
+            return;
+        }
+        p.retryTimer.cancel();
+        Duration wait = p.retry;
+        p.retry = p.retry.multipliedBy(2).compareTo(options.retryMax()) > 0 ? options.retryMax() : p.retry.multipliedBy(2);
+        p.retryTimer = loop.schedule(wait, () -> connect(p));
+    }
+
+    private void accepted(StreamConnection c) {
+        Peer p = peers.get(c.remote());
+        if (p == null || closed) {
+            stats.refused++;
+            LOG.warn("sync: connection from {} refused: not a peer in sasyncd.conf", c.remote());
+            c.close();
+            return;
+        }
+        open(p, c, Side.RESPONDER);
+    }
+
+    private void open(Peer p, StreamConnection c, Side side) {
+        SecureChannel ch = new SecureChannel(side, key, nodeId,
+                role == RunState.MASTER ? dev.tandem.sync.wire.Hello.INTENT_MASTER : 0, random);
+        PeerSession s = new PeerSession(loop, c, ch, sessionOwner(p), options.heartbeat(), options.deadAfter());
+        if (side == Side.INITIATOR) {
+            p.pending = s;
+        }
+        s.start();
+    }
+
+    private PeerSession.Owner sessionOwner(Peer p) {
+        return new PeerSession.Owner() {
+            @Override
+            public void authenticated(PeerSession s) {
+                if (p.pending == s) {
+                    p.pending = null;
+                }
+                if (p.up() && p.session != s) {
+                    // both ends connected at once: keep the connection opened by the smaller node id
+                    boolean mineWins = s.channel().side() == Side.INITIATOR ? nodeId < s.peerNodeId()
+                            : s.peerNodeId() < nodeId;
+                    if (!mineWins) {
+                        s.end("duplicate connection");
+                        return;
+                    }
+                    PeerSession old = p.session;
+                    p.session = s;
+                    old.end("duplicate connection");
+                } else {
+                    p.session = s;
+                }
+                p.retry = options.retryMin();
+                p.retryTimer.cancel();
+                p.upSinceNanos = loop.nanoTime();
+                p.lastError = "";
+                p.acked = 0;
+                p.sentSinceSnapshot = 0;
+                p.role = RunState.INIT;
+                p.roleSeen = false;
+                LOG.info("sync: peer {} connected ({})", p.address, s.channel().side() == Side.INITIATOR
+                        ? "we connected" : "it connected");
+                // the snapshot follows the peer's ROLE: a master sends one to each peer that is not master
+                s.send(new SyncMessage.Role(role, epoch));
+            }
+
+            @Override
+            public void received(PeerSession s, List<SecureChannel.Incoming> messages) {
+                if (p.session != s) {
+                    return;
+                }
+                for (SecureChannel.Incoming in : messages) {
+                    handle(p, s, in.message());
+                    if (s.ended()) {
+                        return;
+                    }
+                }
+                if (role == RunState.BACKUP && p.role == RunState.MASTER) {
+                    s.send(new SyncMessage.Ack(s.messagesReceived(), lastSnapshotId));
+                }
+            }
+
+            @Override
+            public void ended(PeerSession s, String reason) {
+                if (p.pending == s) {
+                    p.pending = null;
+                }
+                if (p.session == s) {
+                    p.session = null;
+                    p.incoming = null;
+                    p.role = RunState.INIT;
+                    p.lastError = reason;
+                    stats.disconnects++;
+                    LOG.warn("sync: peer {} disconnected: {}", p.address, reason);
+                } else if (!"duplicate connection".equals(reason)) {
+                    p.lastError = reason;
+                    stats.failedHandshakes++;
+                    LOG.warn("sync: connection with {} failed: {}", p.address, reason);
+                }
+                retryLater(p);
+            }
+        };
+    }
+
+    // ---- messages -----------------------------------------------------------
+
+    private void handle(Peer p, PeerSession s, SyncMessage m) {
+        switch (m) {
+            case SyncMessage.Role r -> {
+                RunState old = p.role;
+                boolean first = !p.roleSeen;
+                p.role = r.state();
+                p.roleSeen = true;
+                if (r.state() == RunState.MASTER && role == RunState.MASTER) {
+                    LOG.warn("sync: peer {} claims MASTER too; its data is ignored until CARP settles", p.address);
+                } else if (role == RunState.MASTER && (first || old != r.state())) {
+                    // a new or changed backup gets the whole SADB: it reconciles what it has against it
+                    sendSnapshot(p);
+                }
+            }
+            case SyncMessage.Ack a -> {
+                p.acked = a.lastSequence();
+                p.ackedSnapshot = a.lastSnapshotId();
+            }
+            case SyncMessage.Heartbeat h -> { }
+            case SyncMessage.Bye b -> s.end("peer closed: " + b.reason());
+            case SyncMessage.Auth a -> s.end("unexpected AUTH after the handshake");
+            default -> {
+                if (role == RunState.MASTER || p.role != RunState.MASTER) {
+                    stats.ignored++;
+                    return;
+                }
+                apply(p, m);
+            }
+        }
+    }
+
+    private void apply(Peer p, SyncMessage m) {
+        switch (m) {
+            case SyncMessage.SnapshotBegin b -> p.incoming = new Reconcile(b.snapshotId());
+            case SyncMessage.SaUpsert u -> {
+                sadb.install(u.spec(), u.ageMillis() * 1_000_000, u.outboundSequence(), u.replayTop(), u.packets(),
+                        u.bytes());
+                rates.observe(u.spec().id(), u.outboundSequence(), loop.nanoTime());
+                stats.sasApplied++;
+                if (p.incoming != null) {
+                    p.incoming.sas.add(u.spec().id());
+                }
+            }
+            case SyncMessage.SaDelete d -> {
+                sadb.delete(d.id());
+                rates.forget(d.id());
+                stats.deletesApplied++;
+            }
+            case SyncMessage.FlowAdd f -> {
+                if (!f.flow().equals(sadb.flow(f.flow().key()))) {
+                    sadb.addFlow(f.flow());
+                }
+                stats.flowsApplied++;
+                if (p.incoming != null) {
+                    p.incoming.flows.add(f.flow().key());
+                }
+            }
+            case SyncMessage.FlowDelete f -> {
+                sadb.deleteFlow(f.key());
+                stats.deletesApplied++;
+            }
+            case SyncMessage.Counters c -> {
+                long now = loop.nanoTime();
+                for (SyncMessage.Counters.Entry e : c.entries()) {
+                    SecurityAssociation sa = sadb.get(e.id());
+                    if (sa != null) {
+                        sa.advanceSequence(e.outboundSequence());
+                        sa.restoreReplay(e.replayTop());
+                        rates.observe(e.id(), e.outboundSequence(), now);
+                    }
+                }
+                stats.counterUpdates++;
+            }
+            case SyncMessage.SnapshotEnd e -> finishSnapshot(p, e.snapshotId());
+            default -> stats.ignored++;
+        }
+    }
+
+    /** The SAs and flows of one incoming snapshot, to remove what it did not contain. */
+    private static final class Reconcile {
+        final long id;
+        final Set<SaId> sas = new HashSet<>();
+        final Set<Flow.Key> flows = new HashSet<>();
+
+        Reconcile(long id) {
+            this.id = id;
+        }
+    }
+
+    private void finishSnapshot(Peer p, long id) {
+        Reconcile r = p.incoming;
+        p.incoming = null;
+        if (r == null || r.id != id) {
+            LOG.warn("sync: snapshot {} from {} ended without its beginning; nothing removed", id, p.address);
+            return;
+        }
+        int staleSas = 0;
+        for (SecurityAssociation sa : List.copyOf(sadb.sas())) {
+            if (!r.sas.contains(sa.id())) {
+                sadb.delete(sa.id());
+                staleSas++;
+            }
+        }
+        int staleFlows = 0;
+        for (Flow f : sadb.flows()) {
+            if (!r.flows.contains(f.key())) {
+                sadb.deleteFlow(f.key());
+                staleFlows++;
+            }
+        }
+        lastSnapshotId = id;
+        stats.snapshotsReceived++;
+        LOG.info("sync: snapshot from {} applied: {} SAs, {} flows; {} stale SAs and {} stale flows removed",
+                p.address, r.sas.size(), r.flows.size(), staleSas, staleFlows);
+        releaseInterlock("snapshot from " + p.address + " applied");
+    }
+
+    // ---- master side ------------------------------------------------------
+
+    private void sendSnapshot(Peer p) {
+        long id = ++lastSnapshotId;
+        List<SecurityAssociation> sas = List.copyOf(sadb.sas());
+        List<Flow> flows = sadb.flows();
+        PeerSession s = p.session;
+        if (!s.send(new SyncMessage.SnapshotBegin(id, sas.size(), flows.size()))) {
+            return;
+        }
+        for (SecurityAssociation sa : sas) {
+            if (skip(sa.spec().src(), sa.spec().dst()) || !s.send(upsert(sa))) {
+                continue;
+            }
+        }
+        for (Flow f : flows) {
+            if (!s.send(new SyncMessage.FlowAdd(f))) {
+                return;
+            }
+        }
+        s.send(new SyncMessage.SnapshotEnd(id));
+        p.snapshotSent = id;
+        stats.snapshotsSent++;
+        LOG.info("sync: snapshot {} sent to {}: {} SAs, {} flows", id, p.address, sas.size(), flows.size());
+    }
+
+    private SyncMessage.SaUpsert upsert(SecurityAssociation sa) {
+        return new SyncMessage.SaUpsert(sa.spec(), sa.lastSequence(), sa.replayTop(), sa.packets(), sa.bytes(),
+                sadb.ageNanos(sa) / 1_000_000);
+    }
+
+    /** mode skipslave: SAs between the nodes themselves (protecting the sync link) stay local. */
+    private boolean skip(IpAddress src, IpAddress dst) {
+        return conf.skipSlave() && peers.values().stream().anyMatch(p -> p.up()
+                && (p.address.equals(src) || p.address.equals(dst)));
+    }
+
+    private void sadbEvent(SadbEvent e) {
+        if (role != RunState.MASTER) {
+            return;
+        }
+        SyncMessage m = switch (e) {
+            case SadbEvent.Added a -> {
+                SecurityAssociation sa = sadb.get(a.sa().id());
+                yield sa == null || skip(a.sa().src(), a.sa().dst()) ? null : upsert(sa);
+            }
+            case SadbEvent.Updated u -> {
+                SecurityAssociation sa = sadb.get(u.sa().id());
+                yield sa == null || skip(u.sa().src(), u.sa().dst()) ? null : upsert(sa);
+            }
+            case SadbEvent.Deleted d -> new SyncMessage.SaDelete(d.id());
+            case SadbEvent.Expired x -> x.hard() ? new SyncMessage.SaDelete(x.id()) : null;
+            case SadbEvent.FlowAdded f -> new SyncMessage.FlowAdd(f.flow());
+            case SadbEvent.FlowDeleted f -> new SyncMessage.FlowDelete(f.flow().key());
+            case SadbEvent.Flushed f -> flushed();
+            default -> null;
+        };
+        if (m != null) {
+            broadcast(m);
+        }
+    }
+
+    /** flushmode sync and startup forward a flush (OpenBSD's default too); never keeps the backups' copies. */
+    private SyncMessage flushed() {
+        if (conf.flushMode() == FlushMode.NEVER) {
+            return null;
+        }
+        // a flush is an empty snapshot: the reconcile on each backup removes everything
+        for (Peer p : peers.values()) {
+            if (p.up() && p.role != RunState.MASTER) {
+                sendSnapshot(p);
+            }
+        }
+        return null;
+    }
+
+    private void broadcast(SyncMessage m) {
+        for (Peer p : peers.values()) {
+            if (p.up()) {
+                p.session.send(m);
+                p.sentSinceSnapshot++;
+            }
+        }
+        stats.forwarded++;
+    }
+
+    /** From a data-plane thread: an SA crossed a multiple of the counter interval. */
+    private void milestone(SecurityAssociation sa) {
+        dirty.add(sa.id());
+        if (countersScheduled.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                countersScheduled.set(false);
+                sendCounters();
+            });
+        }
+    }
+
+    private void counterTick() {
+        if (closed) {
+            return;
+        }
+        sendCounters();
+        counterTimer = loop.schedule(options.counterInterval(), this::counterTick);
+    }
+
+    private void sendCounters() {
+        if (role != RunState.MASTER || peers.values().stream().noneMatch(Peer::up)) {
+            dirty.clear();
+            return;
+        }
+        List<SyncMessage.Counters.Entry> batch = new ArrayList<>();
+        for (SecurityAssociation sa : sadb.sas()) {
+            long out = sa.lastSequence();
+            long top = sa.replayTop();
+            long[] last = lastSentCounters.get(sa.id());
+            if (last != null && last[0] == out && last[1] == top) {
+                continue;
+            }
+            lastSentCounters.put(sa.id(), new long[] {out, top});
+            batch.add(new SyncMessage.Counters.Entry(sa.id(), out, top));
+            if (batch.size() == SyncMessage.Counters.MAX_ENTRIES) {
+                broadcast(new SyncMessage.Counters(List.copyOf(batch)));
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            broadcast(new SyncMessage.Counters(List.copyOf(batch)));
+        }
+        dirty.clear();
+        lastCountersNanos = loop.nanoTime();
+    }
+
+    // ---- status and shutdown -------------------------------------------------
+
+    public RunState role() {
+        return role;
+    }
+
+    public boolean interlocked() {
+        return interlocked;
+    }
+
+    public SyncStatus status() {
+        long now = loop.nanoTime();
+        List<SyncStatus.PeerStatus> ps = new ArrayList<>();
+        for (Peer p : peers.values()) {
+            PeerSession s = p.session;
+            boolean up = p.up();
+            ps.add(new SyncStatus.PeerStatus(p.address, up ? "up" : p.pending != null ? "connecting" : "down",
+                    up ? p.role.name() : null, up ? (now - p.upSinceNanos) / 1_000_000 : 0,
+                    up ? s.messagesSent() : 0, up ? s.messagesReceived() : 0, up ? s.bytesOut() : 0,
+                    up ? s.bytesIn() : 0, up && role == RunState.MASTER ? Math.max(0, s.messagesSent() - p.acked) : 0,
+                    p.ackedSnapshot, p.connects, p.lastError));
+        }
+        return new SyncStatus(role.name(), epoch, interlocked, conf.interfaceName(), conf.group(), conf.port(),
+                lastSnapshotId, lastCountersNanos == 0 ? -1 : (now - lastCountersNanos) / 1_000_000, ps,
+                stats.snapshot());
+    }
+
+    /** Stops: says goodbye to every peer, removes nothing from the SADB, lifts its own demotion. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        counterTimer.cancel();
+        sadb.unsubscribe(sadbListener);
+        if (carp != null) {
+            carp.unsubscribe(carpListener);
+        }
+        releaseInterlock("stopping");
+        for (Peer p : peers.values()) {
+            p.retryTimer.cancel();
+            if (p.session != null) {
+                p.session.end("shutting down");
+            }
+            if (p.pending != null) {
+                p.pending.end("shutting down");
+            }
+        }
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+        } catch (Exception e) {
+            LOG.warn("sync: closing the listener: {}", e.toString());
+        }
+    }
+}
