@@ -5,10 +5,7 @@ import dev.tandem.net.IpAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * A simulated Ethernet segment carrying IP protocol 112: every station
@@ -22,7 +19,7 @@ public final class SimSegment {
     private final SimWorld world;
     private final String name;
     private final List<Station> stations = new ArrayList<>();
-    private final Map<IpAddress, Integer> side = new HashMap<>();
+    private final SimPartition partition = new SimPartition();
     private double loss;
     private Duration minDelay = Duration.ofMillis(1);
     private Duration maxDelay = Duration.ofMillis(1);
@@ -55,17 +52,12 @@ public final class SimSegment {
     /** Cuts the segment: stations in different groups no longer hear each other; unnamed ones form a group of their own. */
     @SafeVarargs
     public final void partition(List<IpAddress>... groups) {
-        side.clear();
-        for (int g = 0; g < groups.length; g++) {
-            for (IpAddress a : groups[g]) {
-                side.put(a, g + 1);
-            }
-        }
+        partition.cut(groups);
     }
 
     /** Joins every part again. */
     public void heal() {
-        side.clear();
+        partition.heal();
     }
 
     public long delivered() {
@@ -122,7 +114,7 @@ public final class SimSegment {
             if (!multicast && !to.address.equals(destination)) {
                 continue;
             }
-            if (from != null && !Objects.equals(side.get(from.address), side.get(to.address))) {
+            if (from != null && !partition.reachable(from.address, to.address)) {
                 dropped++;
                 continue;
             }

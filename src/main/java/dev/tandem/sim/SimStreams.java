@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -23,7 +22,7 @@ public final class SimStreams {
     private final SimWorld world;
     private final Map<String, Listener> listeners = new HashMap<>();
     private final List<Pipe> pipes = new ArrayList<>();
-    private final Map<IpAddress, Integer> side = new HashMap<>();
+    private final SimPartition partition = new SimPartition();
     private Duration latency = Duration.ofMillis(1);
 
     public SimStreams(SimWorld world) {
@@ -38,17 +37,12 @@ public final class SimStreams {
     /** Cuts the network: nodes in different groups (unnamed ones together) no longer reach each other. */
     @SafeVarargs
     public final void partition(List<IpAddress>... groups) {
-        side.clear();
-        for (int g = 0; g < groups.length; g++) {
-            for (IpAddress a : groups[g]) {
-                side.put(a, g + 1);
-            }
-        }
+        partition.cut(groups);
     }
 
     /** Joins the parts again; bytes held back are delivered. */
     public void heal() {
-        side.clear();
+        partition.heal();
         for (Pipe p : List.copyOf(pipes)) {
             p.a.flush();
             p.b.flush();
@@ -56,7 +50,7 @@ public final class SimStreams {
     }
 
     private boolean reachable(IpAddress x, IpAddress y) {
-        return Objects.equals(side.get(x), side.get(y));
+        return partition.reachable(x, y);
     }
 
     /** The transport of the node at {@code address}, delivering on {@code loop}. */

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Every carp.conf shown in the README and the admin guide is one the daemon accepts. */
+/** Every carp.conf and sasyncd.conf shown in the README and the admin guide is one the daemon accepts. */
 class CarpConfExamplesTest {
 
     private static final Pattern BLOCK = Pattern.compile("```[a-z]*\n(# \\S*carp\\.conf.*?)```\n", Pattern.DOTALL);
@@ -30,5 +30,24 @@ class CarpConfExamplesTest {
             }
         }
         assertThat(n).as("carp.conf examples found").isGreaterThanOrEqualTo(3);
+    }
+
+    private static final Pattern SASYNCD = Pattern.compile("```[a-z]*\n(# \\S*sasyncd\\.conf.*?)```\n", Pattern.DOTALL);
+
+    @Test
+    void documentedSasyncdConfsParse() throws Exception {
+        int n = 0;
+        for (Path doc : List.of(Path.of("README.md"), Path.of("docs", "admin-guide.md"))) {
+            Matcher m = SASYNCD.matcher(Files.readString(doc));
+            while (m.find()) {
+                List<String> warnings = new ArrayList<>();
+                dev.tandem.conf.sasyncd.SasyncdConf c = dev.tandem.conf.sasyncd.SasyncdConf.parse(doc, m.group(1),
+                        warnings::add);
+                assertThat(c.peers()).as(doc + ":\n" + m.group(1)).isNotEmpty();
+                assertThat(warnings).as(doc.toString()).isEmpty();
+                n++;
+            }
+        }
+        assertThat(n).as("sasyncd.conf examples found").isPositive();
     }
 }
