@@ -14,9 +14,11 @@ import java.util.List;
  * @param reason why, for people
  * @param nanos  loop time of the change
  * @param vips   the interface's virtual addresses
+ * @param contested to MASTER while the old master still lives (preemption, demotion): it may send for
+ *                  a moment longer, until it hears us
  */
 public record CarpTransition(String iface, int vhid, CarpState from, CarpState to, String reason, long nanos,
-                             List<InterfaceAddress> vips) {
+                             List<InterfaceAddress> vips, boolean contested) {
 
     public CarpTransition {
         vips = List.copyOf(vips);

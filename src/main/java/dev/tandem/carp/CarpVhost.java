@@ -150,14 +150,14 @@ final class CarpVhost {
         }
         master = source;
         if (ad.bowOut()) {
-            toMaster("master " + source + " is leaving");
+            toMaster("master " + source + " is leaving", false);
         } else if (conf.preempt() && own < rx && rxDemote >= myDemote) {
-            toMaster("preempting " + source + ", which advertises every " + rx + "/256 s, we every " + own);
+            toMaster("preempting " + source + ", which advertises every " + rx + "/256 s, we every " + own, true);
         } else if (myDemote < rxDemote) {
-            toMaster("master " + source + " is demoted " + rxDemote + ", we " + myDemote);
+            toMaster("master " + source + " is demoted " + rxDemote + ", we " + myDemote, true);
         } else if (conf.advbase() != 0 && rx > 3 * conf.advbase() * 256 + conf.advskew()) {
             // OpenBSD's test, own skew included: such a master would time out anyway
-            toMaster("master " + source + " advertises too seldom to be followed (" + rx + "/256 s)");
+            toMaster("master " + source + " advertises too seldom to be followed (" + rx + "/256 s)", true);
         } else {
             armMasterDown();
         }
@@ -213,7 +213,7 @@ final class CarpVhost {
 
     // ---- transitions ------------------------------------------------------
 
-    private void toMaster(String why) {
+    private void toMaster(String why, boolean contested) {
         CarpState from = state;
         downTimer.cancel();
         state = CarpState.MASTER;
@@ -223,7 +223,7 @@ final class CarpVhost {
         advertise();
         conf.vips().forEach(v -> addresses.add(conf.carpdev(), v));
         announce();
-        changed(from, why);
+        changed(from, why, contested);
     }
 
     private void toBackup(String why) {
@@ -251,12 +251,17 @@ final class CarpVhost {
     }
 
     private void changed(CarpState from, String why) {
+        changed(from, why, false);
+    }
+
+    private void changed(CarpState from, String why, boolean contested) {
         since = loop.nanoTime();
         reason = why;
         if (from == state) {
             return;
         }
-        CarpTransition t = new CarpTransition(conf.name(), conf.vhid(), from, state, why, since, conf.vips());
+        CarpTransition t = new CarpTransition(conf.name(), conf.vhid(), from, state, why, since, conf.vips(),
+                contested);
         if (state == CarpState.MASTER || from == CarpState.MASTER) {
             LOG.warn("{}", t);
         } else {
@@ -272,7 +277,7 @@ final class CarpVhost {
         downTimer = loop.schedule(masterDown(), () -> {
             if (state == CarpState.BACKUP) {
                 toMaster("no advertisement for " + masterDown().toMillis() + " ms"
-                        + (master == null ? "" : " from " + master));
+                        + (master == null ? "" : " from " + master), false);
             }
         });
     }

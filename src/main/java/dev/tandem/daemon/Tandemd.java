@@ -2,6 +2,7 @@ package dev.tandem.daemon;
 
 import dev.tandem.carp.Carp;
 import dev.tandem.carp.CarpStatus;
+import dev.tandem.carp.VipGate;
 import dev.tandem.conf.carp.CarpConf;
 import dev.tandem.conf.sasyncd.RunMode;
 import dev.tandem.conf.sasyncd.SasyncdConf;
@@ -174,7 +175,9 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         hooks = new ScriptHooks();
         carp = call(() -> Carp.open(carpConf, loop, new LinuxCarpLink.Factory(loop), addresses, Carp::authFor,
                 hooks));
-        // replication follows carp from its first transition on, so it starts in between
+        // replication and the VIP gate follow carp from its first transition on, so they start in between
+        call(() -> VipGate.install(carp, sadb, loop, carpConf.interfaces().stream()
+                .flatMap(i -> i.vips().stream()).toList()));
         startSync(sync, carp);
         call(() -> {
             carp.start();

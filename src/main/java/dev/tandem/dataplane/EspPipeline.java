@@ -111,6 +111,11 @@ public final class EspPipeline {
             return;
         }
         SaSpec s = sa.spec();
+        if (sadb.onStandby(s.src())) {
+            // a backup never sends from the VIP: the master does, with sequence numbers ahead of ours
+            sa.drop(DropReason.STANDBY);
+            return;
+        }
         int payloadOff;
         int payloadLen;
         int nextHeader;

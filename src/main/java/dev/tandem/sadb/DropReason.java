@@ -19,7 +19,9 @@ public enum DropReason {
     /** The crypto provider refused the operation. */
     CRYPTO_ERROR("crypto-error"),
     /** No buffer or transport available to send. */
-    SEND_FAILED("send-failed");
+    SEND_FAILED("send-failed"),
+    /** Outbound on a node that is not master of the SA's source address (a CARP VIP): the master sends. */
+    STANDBY("standby");
 
     private final String label;
 

@@ -41,6 +41,25 @@ public final class Sadb {
     private record PeerKey(IpAddress peer, SaProtocol protocol) { }
 
     private final Milestones milestones = new Milestones();
+    private final java.util.Set<IpAddress> standby = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Puts a source address on standby (or takes it off): SAs from a CARP VIP
+     * this node is not master of must not send, as OpenBSD's carp_output
+     * refuses; the data plane drops their packets as {@link DropReason#STANDBY}.
+     */
+    public void standby(IpAddress source, boolean on) {
+        if (on) {
+            standby.add(source);
+        } else {
+            standby.remove(source);
+        }
+    }
+
+    /** Whether SAs from {@code source} must not send now; cheap enough for every packet. */
+    public boolean onStandby(IpAddress source) {
+        return !standby.isEmpty() && standby.contains(source);
+    }
 
     /**
      * Calls {@code listener} (from data-plane threads: it must only hand off)

@@ -38,11 +38,17 @@ public final class SimStreams {
     @SafeVarargs
     public final void partition(List<IpAddress>... groups) {
         partition.cut(groups);
+        // pairs a new cut joins again get what they held back, before anything newer
+        flushHeld();
     }
 
     /** Joins the parts again; bytes held back are delivered. */
     public void heal() {
         partition.heal();
+        flushHeld();
+    }
+
+    private void flushHeld() {
         for (Pipe p : List.copyOf(pipes)) {
             p.a.flush();
             p.b.flush();

@@ -92,6 +92,7 @@ public final class Replicator implements AutoCloseable {
     private Timer counterTimer = Timer.NONE;
     private long lastSnapshotId;
     private long lastCountersNanos;
+    private long lastHeardFromMasterNanos;
     private boolean closed;
 
     /** A configured peer: its connection, if any, and what it told us. */
@@ -247,7 +248,10 @@ public final class Replicator implements AutoCloseable {
      * sequence number twice. Nothing is flushed, nothing is deleted.
      */
     private void takeOver() {
-        long exposure = options.counterInterval().toNanos() + TAKEOVER_SLACK.toNanos();
+        // what the old master may have sent unseen: since we last heard from it (longer when the sync link
+        // was down; changed counters come within an interval while it is up), plus one interval and some slack
+        long silence = lastHeardFromMasterNanos == 0 ? 0 : loop.nanoTime() - lastHeardFromMasterNanos;
+        long exposure = silence + options.counterInterval().toNanos() + TAKEOVER_SLACK.toNanos();
         int jumped = 0;
         for (SecurityAssociation sa : sadb.sas()) {
             long margin = rates.margin(sa.id(), exposure, options.counterEvery());
@@ -369,6 +373,7 @@ public final class Replicator implements AutoCloseable {
                     }
                 }
                 if (role == RunState.BACKUP && p.role == RunState.MASTER) {
+                    lastHeardFromMasterNanos = loop.nanoTime();
                     s.send(new SyncMessage.Ack(s.messagesReceived(), lastSnapshotId));
                 }
             }
@@ -434,6 +439,7 @@ public final class Replicator implements AutoCloseable {
             case SyncMessage.SaUpsert u -> {
                 sadb.install(u.spec(), u.ageMillis() * 1_000_000, u.outboundSequence(), u.replayTop(), u.packets(),
                         u.bytes());
+                rates.seed(u.spec().id(), u.outboundSequence(), u.ageMillis() * 1_000_000, loop.nanoTime());
                 rates.observe(u.spec().id(), u.outboundSequence(), loop.nanoTime());
                 stats.sasApplied++;
                 if (p.incoming != null) {

@@ -37,6 +37,19 @@ final class SequenceRates {
         samples.put(id, new Sample(nanos, sequence, peak));
     }
 
+    /**
+     * A first estimate for an SA seen for the first time with a history: its
+     * average rate since establishment (jumps of earlier takeovers inflate it,
+     * the safe direction). Later samples refine it.
+     */
+    void seed(SaId id, long sequence, long ageNanos, long nanos) {
+        if (samples.containsKey(id) || ageNanos <= 0) {
+            return;
+        }
+        samples.put(id, new Sample(nanos - ageNanos, 0, 0));
+        observe(id, sequence, nanos);
+    }
+
     double peakPerSecond(SaId id) {
         Sample s = samples.get(id);
         return s == null ? 0 : s.peakPerSecond;

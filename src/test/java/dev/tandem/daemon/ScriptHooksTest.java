@@ -21,7 +21,7 @@ class ScriptHooksTest {
     private static CarpTransition t(CarpState from, CarpState to) {
         return new CarpTransition("carp0", 7, from, to, "a reason with spaces", 0,
                 List.of(new InterfaceAddress(IpAddress.parse("198.51.100.1").orElseThrow(), 24),
-                        new InterfaceAddress(IpAddress.parse("2001:db8::1").orElseThrow(), 64)));
+                        new InterfaceAddress(IpAddress.parse("2001:db8::1").orElseThrow(), 64)), false);
     }
 
     @Test

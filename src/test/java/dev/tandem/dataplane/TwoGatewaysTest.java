@@ -190,6 +190,26 @@ class TwoGatewaysTest {
     }
 
     @Test
+    void aStandbySourceSendsNothingUntilItIsActiveAgain() throws Exception {
+        Gateway a = gateway("192.0.2.1", conf("192.0.2.1", "192.0.2.2", "10.1.0.0/16", "10.2.0.0/16", ""));
+        Gateway b = gateway("192.0.2.2", conf("192.0.2.2", "192.0.2.1", "10.2.0.0/16", "10.1.0.0/16", ""));
+        // a is a CARP backup for its source address: its SAs must not send
+        a.sadb().standby(ip("192.0.2.1"), true);
+        var out = a.sadb().get(new dev.tandem.sadb.SaId(ip("192.0.2.2"), dev.tandem.sadb.SaProtocol.ESP, 0x1001));
+        a.lan().inject(udp("10.1.0.5", "10.2.0.7", 1));
+        // the data-plane thread counts the drop; no event says so, so wait for the counter (bounded)
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (out.drops(DropReason.STANDBY) == 0 && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        assertThat(out.drops(DropReason.STANDBY)).isEqualTo(1);
+        a.sadb().standby(ip("192.0.2.1"), false);
+        a.lan().inject(udp("10.1.0.5", "10.2.0.7", 2));
+        assertThat(b.lan().take(5, TimeUnit.SECONDS)).isEqualTo(udp("10.1.0.5", "10.2.0.7", 2));
+        assertThat(out.lastSequence()).as("no sequence number spent on the dropped packet").isEqualTo(1);
+    }
+
+    @Test
     void deletingTheSaStopsTrafficAndCountsNoSa() throws Exception {
         Gateway a = gateway("192.0.2.1", conf("192.0.2.1", "192.0.2.2", "10.1.0.0/16", "10.2.0.0/16", ""));
         Gateway b = gateway("192.0.2.2", conf("192.0.2.2", "192.0.2.1", "10.2.0.0/16", "10.1.0.0/16", ""));

@@ -3,6 +3,7 @@ package dev.tandem.sync;
 import dev.tandem.carp.Carp;
 import dev.tandem.carp.CarpState;
 import dev.tandem.carp.TransitionHooks;
+import dev.tandem.carp.VipGate;
 import dev.tandem.conf.carp.CarpConf;
 import dev.tandem.conf.sasyncd.SasyncdConf;
 import dev.tandem.net.IpAddress;
@@ -30,6 +31,8 @@ import java.util.stream.Collectors;
 final class SimSyncCluster {
 
     static final String KEY = "0x00112233445566778899aabbccddeeff";
+    static final dev.tandem.net.InterfaceAddress VIP =
+            new dev.tandem.net.InterfaceAddress(IpAddress.parse("198.51.100.1").orElseThrow(), 24);
 
     final SimWorld world;
     final SimSegment segment;
@@ -65,6 +68,7 @@ final class SimSyncCluster {
                             segment.attach(loop, address), new SimAddresses(), Carp::authFor, TransitionHooks.NONE);
                     replicator = new Replicator(SasyncdConf.parse(Path.of(name, "sasyncd.conf"), sync, w -> { }),
                             loop, sadb, streams.attach(loop, address), carp, world.fork(), Replicator.Options.DEFAULT);
+                    VipGate.install(carp, sadb, loop, List.of(VIP));
                     replicator.start();
                     carp.start();
                 } catch (IOException e) {
