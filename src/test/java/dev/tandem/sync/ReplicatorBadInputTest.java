@@ -102,6 +102,9 @@ class ReplicatorBadInputTest {
             channel = new SecureChannel(Side.INITIATOR, new SyncKey(HexFormat.of().parseHex(key)), 42, 0,
                     new SecureRandom());
             write(channel.start());
+            // the peer's HELLO alone first, so our AUTH goes out even when the key is wrong (as an attacker's would)
+            byte[] hello = in.readNBytes(dev.tandem.sync.wire.Hello.LENGTH);
+            write(channel.receive(hello).reply());
             while (channel.state() == SecureChannel.State.HANDSHAKING) {
                 byte[] buf = new byte[4096];
                 int n = in.read(buf);
