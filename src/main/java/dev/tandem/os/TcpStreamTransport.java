@@ -80,6 +80,8 @@ public final class TcpStreamTransport implements StreamTransport, AutoCloseable 
     private final EventLoop loop;
     private final long sendQueueBytes;
     private final long receiveQueueBytes;
+    /** The address outgoing connections are bound to, or null: the kernel picks it from the route. */
+    private final IpAddress source;
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -93,10 +95,12 @@ public final class TcpStreamTransport implements StreamTransport, AutoCloseable 
     final ByteBuffer[] gather = new ByteBuffer[GATHER_BUFFERS];
     private final List<PendingConnect> connecting = new ArrayList<>();
 
-    private TcpStreamTransport(EventLoop loop, long sendQueueBytes, long receiveQueueBytes, Selector selector) {
+    private TcpStreamTransport(EventLoop loop, long sendQueueBytes, long receiveQueueBytes, IpAddress source,
+                               Selector selector) {
         this.loop = loop;
         this.sendQueueBytes = sendQueueBytes;
         this.receiveQueueBytes = receiveQueueBytes;
+        this.source = source;
         this.selector = selector;
         this.thread = Thread.ofPlatform().name("sync-io").daemon(true).unstarted(this::run);
     }
@@ -113,11 +117,25 @@ public final class TcpStreamTransport implements StreamTransport, AutoCloseable 
      */
     public static TcpStreamTransport open(EventLoop loop, long sendQueueBytes, long receiveQueueBytes)
             throws IOException {
+        return open(loop, sendQueueBytes, receiveQueueBytes, null);
+    }
+
+    /**
+     * As {@link #open(EventLoop, long, long)}, with every outgoing connection
+     * bound to {@code source} (null: the kernel chooses by route). Peers know
+     * each other by address, and the kernel's choice is not always the
+     * address the peer expects: towards any of 127/8 it is 127.0.0.1, so
+     * nodes on 127.0.0.1 and 127.0.0.2 of one host (the sync benchmark) would
+     * look alike without it.
+     */
+    public static TcpStreamTransport open(EventLoop loop, long sendQueueBytes, long receiveQueueBytes,
+                                          IpAddress source) throws IOException {
         Objects.requireNonNull(loop, "loop");
         if (sendQueueBytes < 1 || receiveQueueBytes < 1) {
             throw new IllegalArgumentException("queue bounds must be positive");
         }
-        TcpStreamTransport t = new TcpStreamTransport(loop, sendQueueBytes, receiveQueueBytes, Selector.open());
+        TcpStreamTransport t = new TcpStreamTransport(loop, sendQueueBytes, receiveQueueBytes, source,
+                Selector.open());
         t.thread.start();
         return t;
     }
@@ -346,6 +364,9 @@ public final class TcpStreamTransport implements StreamTransport, AutoCloseable 
         try {
             ch = SocketChannel.open(familyOf(peer));
             ch.configureBlocking(false);
+            if (source != null) {
+                ch.bind(new InetSocketAddress(inet(source), 0));
+            }
             PendingConnect p = new PendingConnect(ch, peer, timeout, deadline, handler);
             if (ch.connect(new InetSocketAddress(inet(peer), port))) {
                 ioConnected(p, null);

@@ -1,12 +1,13 @@
 package dev.tandem.sadb;
 
 import dev.tandem.net.IpAddress;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -33,8 +34,16 @@ public final class Sadb {
     private final Map<SaId, SecurityAssociation> byId = new ConcurrentHashMap<>();
     /** Inbound lookup by SPI: SPIs are chosen by the receiver, unique per node. */
     private final Map<Long, SecurityAssociation> bySpi = new ConcurrentHashMap<>();
-    /** Outbound candidates per (peer, protocol), oldest first. */
-    private final Map<PeerKey, List<SecurityAssociation>> byPeer = new ConcurrentHashMap<>();
+    /**
+     * Outbound candidates per (peer, protocol), ordered by when they were
+     * indexed, oldest first. A skip list, not a copied array: all inbound SAs
+     * of a gateway share one destination (the gateway itself), so one group
+     * holds half the SADB, and copying it on every add made filling the SADB
+     * (a replication snapshot) quadratic.
+     */
+    private final Map<PeerKey, ConcurrentSkipListMap<Long, SecurityAssociation>> byPeer = new ConcurrentHashMap<>();
+    /** Numbers SAs as they are indexed (the key of {@link #byPeer}). */
+    private final AtomicLong indexed = new AtomicLong();
     private volatile FlowTable flows = FlowTable.EMPTY;
     private final Map<Flow.Key, Long> lastAcquire = new ConcurrentHashMap<>();
 
@@ -188,20 +197,20 @@ public final class Sadb {
     private void index(SecurityAssociation sa) {
         SaSpec s = sa.spec();
         bySpi.put(spiKey(s.id().protocol(), s.id().spi()), sa);
-        byPeer.compute(new PeerKey(s.dst(), s.id().protocol()), (k, list) -> {
-            List<SecurityAssociation> l = list == null ? new ArrayList<>() : new ArrayList<>(list);
-            l.add(sa);
-            return List.copyOf(l);
+        sa.indexOrder = indexed.incrementAndGet();
+        byPeer.compute(new PeerKey(s.dst(), s.id().protocol()), (k, group) -> {
+            ConcurrentSkipListMap<Long, SecurityAssociation> g = group != null ? group : new ConcurrentSkipListMap<>();
+            g.put(sa.indexOrder, sa);
+            return g;
         });
     }
 
     private void unindex(SecurityAssociation sa) {
         SaSpec s = sa.spec();
         bySpi.remove(spiKey(s.id().protocol(), s.id().spi()), sa);
-        byPeer.computeIfPresent(new PeerKey(s.dst(), s.id().protocol()), (k, list) -> {
-            List<SecurityAssociation> l = new ArrayList<>(list);
-            l.remove(sa);
-            return l.isEmpty() ? null : List.copyOf(l);
+        byPeer.computeIfPresent(new PeerKey(s.dst(), s.id().protocol()), (k, group) -> {
+            group.remove(sa.indexOrder, sa);
+            return group.isEmpty() ? null : group;
         });
     }
 
@@ -224,13 +233,13 @@ public final class Sadb {
         if (flow.peer() == null) {
             return null;
         }
-        List<SecurityAssociation> l = byPeer.get(new PeerKey(flow.peer(), flow.protocol()));
-        if (l == null) {
+        ConcurrentSkipListMap<Long, SecurityAssociation> g = byPeer.get(new PeerKey(flow.peer(), flow.protocol()));
+        if (g == null) {
             return null;
         }
-        for (int i = l.size() - 1; i >= 0; i--) {
-            if (l.get(i).alive()) {
-                return l.get(i);
+        for (Map.Entry<Long, SecurityAssociation> e = g.lastEntry(); e != null; e = g.lowerEntry(e.getKey())) {
+            if (e.getValue().alive()) {
+                return e.getValue();
             }
         }
         return null;

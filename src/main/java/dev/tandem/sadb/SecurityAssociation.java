@@ -31,6 +31,12 @@ public final class SecurityAssociation {
     private final AtomicBoolean softFired = new AtomicBoolean();
     private final AtomicBoolean hardFired = new AtomicBoolean();
     private volatile boolean dead;
+    /**
+     * Its place among the SAs towards the same peer in the SADB's index, set
+     * once when indexed, on the SADB's writer thread, before the SA is
+     * published (so every thread that finds the SA sees it).
+     */
+    long indexOrder;
 
     SecurityAssociation(SaSpec spec, long addedNanos, Consumer<SadbEvent> events) {
         this(spec, addedNanos, events, Milestones.NONE);

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The machine and tool versions a lab benchmark ran on, printed with its numbers so they can be read later. */
-final class LabEnvironment {
+public final class LabEnvironment {
 
     private LabEnvironment() {
     }
@@ -37,15 +37,15 @@ final class LabEnvironment {
         return false;
     }
 
-    /** The machine without the tunnel tools: for benchmarks that use none. */
-    static String describeHost() throws IOException {
+    /** The machine without the tunnel tools: for benchmarks that use none (also outside the lab package). */
+    public static String describeHost() throws IOException {
         return String.join("\n", "CPUs: " + Runtime.getRuntime().availableProcessors() + " x " + cpuModel(),
                 "kernel: " + Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip(),
                 "JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version(),
                 "load average at the start: " + loadAverage());
     }
 
-    static String loadAverage() throws IOException {
+    public static String loadAverage() throws IOException {
         return Files.readString(Path.of("/proc/loadavg")).strip();
     }
 

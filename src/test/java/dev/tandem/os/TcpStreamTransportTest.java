@@ -87,9 +87,14 @@ class TcpStreamTransportTest {
     }
 
     private Node node(String name, long sendQueueBytes, long receiveQueueBytes) throws IOException {
+        return node(name, sendQueueBytes, receiveQueueBytes, null);
+    }
+
+    private Node node(String name, long sendQueueBytes, long receiveQueueBytes, IpAddress source)
+            throws IOException {
         ThreadEventLoop loop = new ThreadEventLoop(name);
         open.add(loop);
-        TcpStreamTransport transport = TcpStreamTransport.open(loop, sendQueueBytes, receiveQueueBytes);
+        TcpStreamTransport transport = TcpStreamTransport.open(loop, sendQueueBytes, receiveQueueBytes, source);
         open.add(transport);
         return new Node(loop, transport);
     }
@@ -649,6 +654,26 @@ class TcpStreamTransportTest {
         assertThat(take(outcomes.heard, "connect outcome")).isEqualTo("failed: connection refused");
         server.quiesce();
         assertThat(accepted).isEmpty();
+    }
+
+    @Test
+    void outgoingConnectionsLeaveFromTheSourceAddressGiven() throws Exception {
+        IpAddress second = IpAddress.parse("127.0.0.2").orElseThrow();
+        Node server = node("server");
+        Node plain = node("plain");
+        Node bound = node("bound", TcpStreamTransport.DEFAULT_SEND_QUEUE_BYTES,
+                TcpStreamTransport.DEFAULT_RECEIVE_QUEUE_BYTES, second);
+        BlockingQueue<Accepted> accepted = new LinkedBlockingQueue<>();
+        TcpStreamTransport.Listening l = listen(server, LOCALHOST, accepted, true);
+
+        // towards 127.0.0.1 the kernel picks 127.0.0.1 itself: without a source, nodes on 127/8 look alike
+        connect(plain, LOCALHOST, l.port(), new Inbox(plain.loop()));
+        assertThat(take(accepted, "connection without a source").connection().remote()).isEqualTo(LOCALHOST);
+        StreamConnection c = connect(bound, LOCALHOST, l.port(), new Inbox(bound.loop()));
+        Accepted a = take(accepted, "connection from 127.0.0.2");
+        assertThat(a.connection().remote()).isEqualTo(second);
+        assertThat(bound.call(() -> c.send("from .2".getBytes(US_ASCII)))).isTrue();
+        assertThat(a.inbox().bytes(7)).isEqualTo("from .2".getBytes(US_ASCII));
     }
 
     @Test

@@ -75,6 +75,36 @@ class SadbTest {
     }
 
     @Test
+    void outboundKeepsTheOrderOfAddsInALargeGroupThroughDeletesUpdatesAndInstalls() throws Exception {
+        // one destination with thousands of SAs: a gateway's inbound SAs all share it
+        Flow f = flow(FlowDirection.OUT, "10.1.0.0/16", "10.2.0.0/16", "192.0.2.2");
+        List<SecurityAssociation> added = new ArrayList<>();
+        for (int spi = 0x1000; spi < 0x1000 + 5000; spi++) {
+            added.add(sadb.add(spec("192.0.2.1", "192.0.2.2", spi)));
+        }
+        assertThat(sadb.outbound(f)).isSameAs(added.getLast());
+        for (int i = 1; i < added.size(); i += 2) {
+            sadb.delete(added.get(i).id());
+        }
+        assertThat(sadb.outbound(f)).isSameAs(added.get(added.size() - 2));
+        // killed but still indexed (a hard expiry being processed): passed over
+        added.get(added.size() - 2).kill();
+        assertThat(sadb.outbound(f)).isSameAs(added.get(added.size() - 4));
+        // an update re-indexes the SA as the newest, as a rekey would
+        SecurityAssociation updated = sadb.update(spec("192.0.2.1", "192.0.2.2", 0x1000,
+                new SaLifetime(100, 0, 0), SaLifetime.NONE, false));
+        assertThat(sadb.outbound(f)).isSameAs(updated);
+        SecurityAssociation installed = sadb.install(spec("192.0.2.1", "192.0.2.2", 0x9000), 0, 0, 0, 0, 0);
+        assertThat(sadb.outbound(f)).isSameAs(installed);
+        sadb.delete(installed.id());
+        sadb.delete(updated.id());
+        assertThat(sadb.outbound(f)).isSameAs(added.get(added.size() - 4));
+        sadb.flush();
+        assertThat(sadb.outbound(f)).isNull();
+        assertThat(sadb.add(spec("192.0.2.1", "192.0.2.2", 0x1000))).isSameAs(sadb.outbound(f));
+    }
+
+    @Test
     void updateKeepsSequenceNumbersAndReplayState() throws Exception {
         SaSpec s = spec("192.0.2.1", "192.0.2.2", 0x1000);
         SecurityAssociation sa = sadb.add(s);

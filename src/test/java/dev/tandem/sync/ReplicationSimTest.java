@@ -117,11 +117,14 @@ class ReplicationSimTest {
         add(m, 0x2001);
         m.run(() -> m.sadb.delete(sa(0x2000).id()));
         b.start();
+        var applied = b.replicator.firstSnapshotApplied().toCompletableFuture();
         // a stale SA of the restarted node's own (e.g. from an old ipsec.conf) is removed by the reconcile
         add(b, 0x2999);
+        assertThat(applied).isNotDone();
         assertThat(c.runUntil(() -> !b.replicator.interlocked(), MINUTE)).isTrue();
         assertThat(spis(b.sadb)).containsExactly(0x2001);
         assertThat(b.replicator.status().counts().snapshotsReceived()).isEqualTo(1);
+        assertThat(applied).isDone();
     }
 
     @Test
