@@ -603,6 +603,16 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void sadbEvent(SadbEvent e) {
+        // whatever the role: state kept per SA goes with the SA
+        switch (e) {
+            case SadbEvent.Deleted d -> forget(d.id());
+            case SadbEvent.Expired x when x.hard() -> forget(x.id());
+            case SadbEvent.Flushed f -> {
+                lastSentCounters.clear();
+                rates.clear();
+            }
+            default -> { }
+        }
         if (role != RunState.MASTER) {
             return;
         }
@@ -639,6 +649,11 @@ public final class Replicator implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private void forget(SaId id) {
+        lastSentCounters.remove(id);
+        rates.forget(id);
     }
 
     private void broadcast(SyncMessage m) {

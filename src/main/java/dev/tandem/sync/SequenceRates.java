@@ -68,4 +68,8 @@ final class SequenceRates {
     void forget(SaId id) {
         samples.remove(id);
     }
+
+    void clear() {
+        samples.clear();
+    }
 }
