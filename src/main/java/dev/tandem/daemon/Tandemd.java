@@ -142,9 +142,11 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                 d.apply(contents);
                 return null;
             });
-            d.dataPlane.start();
             d.loop.executor().scheduleAtFixedRate(d.sadb::tick, 1, 1, TimeUnit.SECONDS);
+            // replication first: on a cluster node it holds outbound ESP until the node is master,
+            // and that must be in place before the first packet (a restarted node's counters are stale)
             d.startCarp();
+            d.dataPlane.start();
             d.control = ControlServer.start(options.control(), d);
             LOG.info("tandemd running: {} SAs, {} flows from {}, device {}, control {}", contents.sas().size(),
                     contents.flows().size(), d.ipsecConf(), options.tun(), options.control());

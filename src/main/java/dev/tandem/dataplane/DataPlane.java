@@ -67,8 +67,11 @@ public final class DataPlane implements AutoCloseable {
         threads.forEach(Thread::start);
     }
 
+    /** The calling thread's pipeline, its crypto warmed up before the first packet (see {@link EspPipeline#warmUp}). */
     private EspPipeline pipeline() {
-        return new EspPipeline(sadb, device, udp, raw, clear, counters, ike);
+        EspPipeline p = new EspPipeline(sadb, device, udp, raw, clear, counters, ike);
+        p.warmUp();
+        return p;
     }
 
     private static Thread thread(String name, Runnable body) {

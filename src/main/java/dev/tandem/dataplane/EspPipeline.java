@@ -70,6 +70,15 @@ public final class EspPipeline {
         this.ike = ike;
     }
 
+    /**
+     * Runs the crypto once with throwaway keys: a cluster backup's first
+     * packets come when it takes over, and must not wait for the JCA's
+     * classes to load then.
+     */
+    public void warmUp() {
+        engine.warmUp();
+    }
+
     // ---- outbound -------------------------------------------------------
 
     /** Cleartext packets from the device: each is protected and sent, sent in the clear, or dropped. */
@@ -111,11 +120,6 @@ public final class EspPipeline {
             return;
         }
         SaSpec s = sa.spec();
-        if (sadb.onStandby(s.src())) {
-            // a backup never sends from the VIP: the master does, with sequence numbers ahead of ours
-            sa.drop(DropReason.STANDBY);
-            return;
-        }
         int payloadOff;
         int payloadLen;
         int nextHeader;
@@ -138,6 +142,16 @@ public final class EspPipeline {
             sa.drop(DropReason.SEQUENCE_EXHAUSTED);
             return;
         }
+        // asked after taking the number, so a number from a new master's counters never leaves here
+        if (sadb.onStandby(s.src())) {
+            // a backup never sends from the VIP: the master does, with sequence numbers ahead of ours
+            sa.drop(DropReason.STANDBY);
+            return;
+        }
+        if (sadb.outboundHeld(sa)) {
+            sa.drop(DropReason.NOT_MASTER);
+            return;
+        }
         int at = sealed.end();
         int n;
         try {
@@ -151,7 +165,10 @@ public final class EspPipeline {
         sealed.add(at, n);
     }
 
-    /** Sends the sealed packets of the current run with as few system calls as the port manages. */
+    /**
+     * Sends the sealed packets of the current run with as few system calls as
+     * the port manages, from the SA's own source address (a run is one SA).
+     */
     private void flushSealed() {
         SecurityAssociation sa = runSa;
         int n = sealed.count();
@@ -166,12 +183,12 @@ public final class EspPipeline {
                 if (udp == null) {
                     throw new IOException("no UDP port");
                 }
-                udp.send(s.dst(), u.dstPort(), sealed);
+                udp.send(s.src(), s.dst(), u.dstPort(), sealed);
             } else {
                 if (raw == null) {
                     throw new IOException("no raw ESP port");
                 }
-                raw.send(s.dst(), 0, sealed);
+                raw.send(s.src(), s.dst(), 0, sealed);
             }
         } catch (IOException e) {
             for (int i = 0; i < n; i++) {

@@ -20,11 +20,15 @@ public interface EspPort extends AutoCloseable {
     int receive(DatagramBatch b) throws IOException;
 
     /**
-     * Sends every packet of {@code batch} as its own datagram to {@code dst}
-     * (the port is ignored for raw ESP), in as few system calls as the port
-     * manages.
+     * Sends every packet of {@code batch} as its own datagram from {@code src}
+     * to {@code dst} (the port is ignored for raw ESP), in as few system calls
+     * as the port manages. {@code src} is the SA's source address, which on a
+     * cluster node is a VIP beside the interface's own address; the kernel
+     * would otherwise pick the interface's primary address. It must be an
+     * address this host holds: a node that does not (a CARP backup) cannot
+     * send, and the send fails. Null lets the system choose.
      */
-    void send(IpAddress dst, int port, PacketBatch batch) throws IOException;
+    void send(IpAddress src, IpAddress dst, int port, PacketBatch batch) throws IOException;
 
     @Override
     void close() throws IOException;

@@ -63,6 +63,9 @@ final class Libc {
     static final int NETLINK_ROUTE = 0;
     static final int SO_BINDTODEVICE = 25;
     static final int IPPROTO_IP = 0;
+    static final int IP_PKTINFO = 8;
+    static final int IPV6_PKTINFO = 50;
+    static final int ENETUNREACH = 101;
     static final int IP_TOS = 1;
     static final int IP_TTL = 2;
     static final int IP_MTU_DISCOVER = 10;

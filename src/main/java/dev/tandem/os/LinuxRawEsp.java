@@ -33,8 +33,7 @@ public final class LinuxRawEsp implements EspPort {
     private final MemorySegment from;
     private final MemorySegment fromLen;
     private final MemorySegment pollfd;
-    private final ThreadLocal<MemorySegment> sendBuf;
-    private final ThreadLocal<MemorySegment> to;
+    private final ThreadLocal<Sender> senders = ThreadLocal.withInitial(Sender::new);
     /** The last sender, reused while it does not change (one gateway sends most packets). */
     private IpAddress lastPeer;
     private int lastPeerBits;
@@ -45,8 +44,30 @@ public final class LinuxRawEsp implements EspPort {
         this.from = arena.allocate(16);
         this.fromLen = arena.allocate(4);
         this.pollfd = arena.allocate(8);
-        this.sendBuf = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(65_536));
-        this.to = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16));
+    }
+
+    /**
+     * A sending thread's message header (packet buffer, destination, control
+     * buffer with the source address), reused for every packet: nothing is
+     * allocated per packet, and destination and source are re-encoded only
+     * when they change.
+     */
+    private static final class Sender {
+        final MsgHdr msg = new MsgHdr(65_536, MsgHdr.SOURCE_AND_SEGMENT_BYTES);
+        final SockAddr to = new SockAddr();
+        IpAddress source;
+        long sourceBytes;
+
+        long source(IpAddress src) {
+            if (src == null) {
+                return 0;
+            }
+            if (src != source && !src.equals(source)) {
+                sourceBytes = msg.putSourceCmsg(0, src);
+                source = src;
+            }
+            return sourceBytes;
+        }
     }
 
     /** Opens the socket, bound to {@code local} when given (so replies leave from that address). */
@@ -129,19 +150,33 @@ public final class LinuxRawEsp implements EspPort {
         }
     }
 
+    /**
+     * One sendmsg per packet, from {@code src} through IP_PKTINFO (null: the
+     * kernel's choice, the interface's primary address). A source this host
+     * does not hold fails with ENETUNREACH: see {@link EspPort#send}.
+     */
     @Override
-    public void send(IpAddress dst, int port, PacketBatch batch) throws IOException {
+    public void send(IpAddress src, IpAddress dst, int port, PacketBatch batch) throws IOException {
+        if (dst.family() != IpAddress.Family.INET || src != null && src.family() != IpAddress.Family.INET) {
+            throw new IOException("raw ESP is IPv4 only for now: " + src + " to " + dst);
+        }
         if (!guard.enter()) {
             throw new IOException("raw ESP socket is closed");
         }
         try {
-            MemorySegment b = sendBuf.get();
-            MemorySegment sin = sockaddrIn(to.get(), dst);
+            Sender s = senders.get();
+            MsgHdr m = s.msg;
+            int nameLen = s.to.target(m.name, Libc.AF_INET, dst, 0);
+            long control = s.source(src);
             for (int i = 0; i < batch.count(); i++) {
                 int len = batch.length(i);
-                MemorySegment.copy(batch.buf, batch.offset(i), b, JAVA_BYTE, 0, len);
-                if (Libc.sendto(guard.fd(), b, len, 0, sin, 16) < 0) {
-                    throw new OsException("sendto " + dst, Libc.errno());
+                MemorySegment.copy(batch.buf, batch.offset(i), m.data, JAVA_BYTE, 0, len);
+                m.prepareSend(nameLen, len, control);
+                while (Libc.sendmsg(guard.fd(), m.hdr, 0) < 0) {
+                    int e = Libc.errno();
+                    if (e != Libc.EINTR) {
+                        throw new OsException("sendmsg from " + src + " to " + dst, e);
+                    }
                 }
             }
         } finally {

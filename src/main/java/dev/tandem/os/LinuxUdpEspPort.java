@@ -39,7 +39,8 @@ public final class LinuxUdpEspPort implements EspPort {
     private static final int DATA_BYTES = 65_536;
     /** Room for the GRO size and other control messages someone may enable (timestamps, packet info). */
     private static final int RECEIVE_CONTROL_BYTES = 256;
-    private static final int SEND_CONTROL_BYTES = 32;
+    /** The source address (IP_PKTINFO or IPV6_PKTINFO) and UDP_SEGMENT. */
+    private static final int SEND_CONTROL_BYTES = MsgHdr.SOURCE_AND_SEGMENT_BYTES;
     /** Socket buffers for bursts of whole batches; the kernel caps them at net.core.[rw]mem_max. */
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
@@ -63,8 +64,27 @@ public final class LinuxUdpEspPort implements EspPort {
     private static final class Sender {
         final MsgHdr msg = new MsgHdr(DATA_BYTES, SEND_CONTROL_BYTES);
         final SockAddr to = new SockAddr();
+        /** The source whose control message starts the control buffer, and that message's room. */
+        IpAddress source;
+        long sourceBytes;
         int failed;
         int firstError;
+
+        /**
+         * Puts the control message for {@code src} at the start of the control
+         * buffer (rewritten only when the source changes: one SA sends most
+         * batches) and returns its room, 0 for none.
+         */
+        long source(IpAddress src) {
+            if (src == null) {
+                return 0;
+            }
+            if (src != source && !src.equals(source)) {
+                sourceBytes = msg.putSourceCmsg(0, src);
+                source = src;
+            }
+            return sourceBytes;
+        }
 
         void failed(int errno, int datagrams) {
             if (failed == 0) {
@@ -225,34 +245,42 @@ public final class LinuxUdpEspPort implements EspPort {
     }
 
     /**
-     * Sends packets 0..count-1 of {@code batch} as separate datagrams to
-     * {@code dst:port}, runs of equal size in one system call each. Every
+     * Sends packets 0..count-1 of {@code batch} as separate datagrams from
+     * {@code src} (IP_PKTINFO; null: the kernel's choice) to {@code dst:port},
+     * runs of equal size in one system call each. A source this host does not
+     * hold fails every datagram (ENETUNREACH); neither IP_FREEBIND nor
+     * ip_nonlocal_bind changes that, only IP_TRANSPARENT would, and it is
+     * deliberately not set (see docs/design.md, "A cluster's data plane"). Every
      * packet is tried even when some fail; then the first failure is thrown,
      * saying how many datagrams it concerned. A socket buffer that stays full
      * for 100 ms, or a closed socket, stops the batch at once.
      */
-    public void send(IpAddress dst, int port, PacketBatch batch) throws IOException {
+    @Override
+    public void send(IpAddress src, IpAddress dst, int port, PacketBatch batch) throws IOException {
         if (!guard.enter()) {
             throw new IOException("UDP ESP socket is closed");
         }
         try {
             Sender s = senders.get();
             int nameLen = target(s, dst, port);
+            if (src != null && src.family() != dst.family()) {
+                throw new IOException("cannot send from " + src + " to " + dst + ": different address families");
+            }
             s.failed = 0;
             s.firstError = 0;
             int count = batch.count();
             for (int i = 0; i < count; ) {
                 int end = gso ? UdpSegmentation.runEnd(batch, i, count) : i + 1;
                 if (end - i == 1) {
-                    sendOne(s, nameLen, batch, i);
+                    sendOne(s, nameLen, src, batch, i);
                 } else {
-                    sendGso(s, nameLen, batch, i, end);
+                    sendGso(s, nameLen, src, batch, i, end);
                 }
                 i = end;
             }
             if (s.failed > 0) {
-                throw new OsException("sendmsg to " + dst + ":" + port + " (" + s.failed + " of " + count
-                        + " datagrams)", s.firstError);
+                throw new OsException("sendmsg from " + src + " to " + dst + ":" + port + " (" + s.failed + " of "
+                        + count + " datagrams)", s.firstError);
             }
         } finally {
             guard.exit();
@@ -290,8 +318,8 @@ public final class LinuxUdpEspPort implements EspPort {
     }
 
     /** A run of several packets in one GSO send, or one by one if the kernel will not take it. */
-    private void sendGso(Sender s, int nameLen, PacketBatch batch, int from, int to) throws IOException {
-        int e = sendRun(s, nameLen, batch, from, to, true);
+    private void sendGso(Sender s, int nameLen, IpAddress src, PacketBatch batch, int from, int to) throws IOException {
+        int e = sendRun(s, nameLen, src, batch, from, to, true);
         if (e == 0) {
             gsoWorked = true;
             return;
@@ -308,19 +336,20 @@ public final class LinuxUdpEspPort implements EspPort {
                     Libc.strerror(e));
         }
         for (int i = from; i < to; i++) {
-            sendOne(s, nameLen, batch, i);
+            sendOne(s, nameLen, src, batch, i);
         }
     }
 
-    private void sendOne(Sender s, int nameLen, PacketBatch batch, int i) throws IOException {
-        int e = sendRun(s, nameLen, batch, i, i + 1, false);
+    private void sendOne(Sender s, int nameLen, IpAddress src, PacketBatch batch, int i) throws IOException {
+        int e = sendRun(s, nameLen, src, batch, i, i + 1, false);
         if (e != 0) {
             s.failed(e, 1);
         }
     }
 
     /** Sends packets from..to-1 in one sendmsg; returns 0 or the errno. */
-    private int sendRun(Sender s, int nameLen, PacketBatch batch, int from, int to, boolean segmented)
+    private int sendRun(Sender s, int nameLen, IpAddress src, PacketBatch batch, int from, int to,
+                        boolean segmented)
             throws IOException {
         MsgHdr m = s.msg;
         long total = 0;
@@ -329,7 +358,10 @@ public final class LinuxUdpEspPort implements EspPort {
             MemorySegment.copy(batch.buf, batch.offset(i), m.data, JAVA_BYTE, total, len);
             total += len;
         }
-        long control = segmented ? m.putShortCmsg(Libc.SOL_UDP, Libc.UDP_SEGMENT, batch.length(from)) : 0;
+        long control = s.source(src);
+        if (segmented) {
+            control += m.putShortCmsg(control, Libc.SOL_UDP, Libc.UDP_SEGMENT, batch.length(from));
+        }
         m.prepareSend(nameLen, total, control);
         return sendmsg(m);
     }

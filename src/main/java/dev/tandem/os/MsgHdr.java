@@ -2,10 +2,12 @@ package dev.tandem.os;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.tandem.net.IpAddress;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -50,6 +52,8 @@ final class MsgHdr {
     private static final long CMSG_TYPE = CMSGHDR.byteOffset(groupElement("type"));
     /** CMSG_ALIGN(sizeof(struct cmsghdr)): where a control message's data starts. */
     private static final long CMSG_DATA = align(CMSGHDR.byteSize());
+    /** Room for a source control message (the larger, IPv6 one) and a UDP_SEGMENT one after it. */
+    static final int SOURCE_AND_SEGMENT_BYTES = (int) (CMSG_DATA + align(20) + CMSG_DATA + align(2));
 
     final MemorySegment hdr;
     final MemorySegment data;
@@ -99,15 +103,36 @@ final class MsgHdr {
     }
 
     /**
-     * Writes one control message holding a 16-bit value (UDP_SEGMENT takes a
-     * u16, and the kernel rejects any other length); returns the control length to pass.
+     * Writes one control message holding a 16-bit value at {@code at} (UDP_SEGMENT
+     * takes a u16, and the kernel rejects any other length); returns the room it
+     * takes, to add to the control length passed.
      */
-    long putShortCmsg(int level, int type, int value) {
-        control.set(JAVA_LONG, CMSG_LEN, CMSG_DATA + 2);
-        control.set(JAVA_INT, CMSG_LEVEL, level);
-        control.set(JAVA_INT, CMSG_TYPE, type);
-        control.set(JAVA_SHORT, CMSG_DATA, (short) value);
+    long putShortCmsg(long at, int level, int type, int value) {
+        control.set(JAVA_LONG, at + CMSG_LEN, CMSG_DATA + 2);
+        control.set(JAVA_INT, at + CMSG_LEVEL, level);
+        control.set(JAVA_INT, at + CMSG_TYPE, type);
+        control.set(JAVA_SHORT, at + CMSG_DATA, (short) value);
         return CMSG_DATA + align(2);
+    }
+
+    /**
+     * Writes, at {@code at}, the control message that makes a datagram leave
+     * from {@code source}: IP_PKTINFO with {@code ipi_spec_dst} for IPv4,
+     * IPV6_PKTINFO with {@code ipi6_addr} for IPv6 (interface index 0: the
+     * route decides). The kernel refuses (ENETUNREACH) a source that is not an
+     * address of this host. Returns the room it takes.
+     */
+    long putSourceCmsg(long at, IpAddress source) {
+        byte[] octets = source.octets();
+        boolean v4 = octets.length == 4;
+        // struct in_pktinfo {int ifindex; in_addr spec_dst; in_addr addr} / in6_pktinfo {in6_addr addr; int ifindex}
+        int size = v4 ? 12 : 20;
+        control.asSlice(at + CMSG_DATA, size).fill((byte) 0);
+        control.set(JAVA_LONG, at + CMSG_LEN, CMSG_DATA + size);
+        control.set(JAVA_INT, at + CMSG_LEVEL, v4 ? Libc.IPPROTO_IP : Libc.IPPROTO_IPV6);
+        control.set(JAVA_INT, at + CMSG_TYPE, v4 ? Libc.IP_PKTINFO : Libc.IPV6_PKTINFO);
+        MemorySegment.copy(octets, 0, control, JAVA_BYTE, at + CMSG_DATA + (v4 ? 4 : 0), octets.length);
+        return CMSG_DATA + align(size);
     }
 
     /**

@@ -21,7 +21,9 @@ public enum DropReason {
     /** No buffer or transport available to send. */
     SEND_FAILED("send-failed"),
     /** Outbound on a node that is not master of the SA's source address (a CARP VIP): the master sends. */
-    STANDBY("standby");
+    STANDBY("standby"),
+    /** Outbound on a replicated SA while this cluster node is not master: only the master may use it. */
+    NOT_MASTER("not-master");
 
     private final String label;
 

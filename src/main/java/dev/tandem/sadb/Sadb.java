@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The SA and flow database: the one place configuration, IKE and replication
@@ -69,6 +70,8 @@ public final class Sadb {
     public boolean onStandby(IpAddress source) {
         return !standby.isEmpty() && standby.contains(source);
     }
+    /** Which SAs must not carry outbound packets now, or null: see {@link #holdOutbound}. */
+    private volatile Predicate<SecurityAssociation> outboundHold;
 
     /**
      * Calls {@code listener} (from data-plane threads: it must only hand off)
@@ -82,6 +85,29 @@ public final class Sadb {
 
     public Sadb(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Replication's say over the data plane: while a cluster node is not
+     * master, the SAs it replicates must not send, because their outbound
+     * sequence numbers are the master's, which is using them (and which the
+     * counters it reports move this node's copies to). Packets for them are
+     * dropped instead. Null lifts the hold. The hold must be set before a
+     * new master's counters are applied, and lifted only after this node's
+     * counters have moved past what the old master may have used.
+     */
+    public void holdOutbound(Predicate<SecurityAssociation> hold) {
+        outboundHold = hold;
+    }
+
+    /**
+     * Whether {@code sa} may not send now. The data plane asks after taking a
+     * sequence number: a number taken from counters that replication moved
+     * after setting the hold then always sees the hold.
+     */
+    public boolean outboundHeld(SecurityAssociation sa) {
+        Predicate<SecurityAssociation> h = outboundHold;
+        return h != null && h.test(sa);
     }
 
     public void subscribe(Consumer<SadbEvent> subscriber) {

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * every change as it happens; backups apply them, removing what the snapshot
  * does not have (a reconcile, not a flush). Sequence numbers and replay
  * windows travel too (pfsync's job), and a backup that becomes master moves
- * its outbound counters ahead by a measured margin. Runs on the node's loop.
+ * its outbound counters ahead by a measured margin. A node that is not
+ * master sends nothing on the SAs it replicates ({@link Sadb#holdOutbound}):
+ * their counters are the master's. Runs on the node's loop.
  */
 public final class Replicator implements AutoCloseable {
 
@@ -95,6 +98,8 @@ public final class Replicator implements AutoCloseable {
     private final Consumer<SadbEvent> sadbListener = this::sadbEvent;
     private final Consumer<CarpTransition> carpListener = this::carpTransition;
     private final CompletableFuture<Void> firstSnapshot = new CompletableFuture<>();
+    /** The SAs a node that is not master must not send on: all it replicates (see {@link #skip}). */
+    private final Predicate<SecurityAssociation> notMasterHold;
     private RunState role = RunState.INIT;
     private long epoch;
     private AutoCloseable listener;
@@ -150,6 +155,10 @@ public final class Replicator implements AutoCloseable {
         for (IpAddress a : conf.peers()) {
             peers.put(a, new Peer(a));
         }
+        Set<IpAddress> peerAddresses = Set.copyOf(conf.peers());
+        // read by data-plane threads: only immutable state
+        this.notMasterHold = sa -> !(conf.skipSlave() && (peerAddresses.contains(sa.spec().src())
+                || peerAddresses.contains(sa.spec().dst())));
     }
 
     /**
@@ -158,6 +167,8 @@ public final class Replicator implements AutoCloseable {
      * (so this node never takes mastership with an empty SADB). Call on the loop.
      */
     public void start() throws IOException {
+        // until this node is master its outbound counters are not its own to use
+        sadb.holdOutbound(notMasterHold);
         sadb.subscribe(sadbListener);
         sadb.onSequenceMilestones(options.counterEvery(), this::milestone);
         listener = transport.listen(listenAddress(), conf.port(), this::accepted);
@@ -238,7 +249,12 @@ public final class Replicator implements AutoCloseable {
         LOG.warn("sync: {} -> {} ({})", was, next, why);
         if (next == RunState.MASTER) {
             takeOver();
+            // only now, past what the old master may have used
+            sadb.holdOutbound(null);
             releaseInterlock("this node is master");
+        } else {
+            // at once, before the new master's counters (which move ours to its numbers) can arrive
+            sadb.holdOutbound(notMasterHold);
         }
         for (Peer p : peers.values()) {
             if (p.up()) {
@@ -749,7 +765,11 @@ public final class Replicator implements AutoCloseable {
                 stats.snapshot());
     }
 
-    /** Stops: says goodbye to every peer, removes nothing from the SADB, lifts its own demotion. */
+    /**
+     * Stops: says goodbye to every peer, removes nothing from the SADB, lifts
+     * its own demotion. A hold on outbound ESP stays: a stopping backup does
+     * not start sending.
+     */
     @Override
     public void close() {
         if (closed) {

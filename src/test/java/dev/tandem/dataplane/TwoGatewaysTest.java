@@ -86,6 +86,62 @@ class TwoGatewaysTest {
     }
 
     @Test
+    void espLeavesFromTheSasSourceAddressNotThePorts() throws Exception {
+        // gwa's port is at 192.0.2.1, its SA leaves from 192.0.2.9 (a cluster's VIP)
+        String sas = "esp from 192.0.2.9 to 192.0.2.2 spi 0x1001:0x1002 %s authkey " + AK + ":" + AK2
+                + " enckey " + EK + ":" + EK2 + "\n";
+        for (String encap : new String[] {"", "udpencap"}) {
+            Gateway a = gateway("192.0.2.1", "flow esp from 10.1.0.0/16 to 10.2.0.0/16 peer 192.0.2.2\n"
+                    + sas.formatted(encap));
+            Gateway b = gateway("192.0.2.2", "flow esp from 10.2.0.0/16 to 10.1.0.0/16 peer 192.0.2.9\n"
+                    + sas.formatted(encap));
+            List<MemoryNetwork.Packet> seen = new ArrayList<>();
+            wire.filter(p -> {
+                synchronized (seen) {
+                    seen.add(p);
+                }
+                return true;
+            });
+            byte[] out = udp("10.1.0.5", "10.2.0.7", 1);
+            a.lan().inject(out);
+            assertThat(b.lan().take(5, TimeUnit.SECONDS)).as(encap).isEqualTo(out);
+            synchronized (seen) {
+                assertThat(seen).singleElement().extracting(MemoryNetwork.Packet::src).isEqualTo(ip("192.0.2.9"));
+            }
+            stop();
+            planes.clear();
+        }
+    }
+
+    @Test
+    void aHeldSaSendsNothingAndCountsTheDropUntilTheHoldIsLifted() throws Exception {
+        Gateway a = gateway("192.0.2.1", conf("192.0.2.1", "192.0.2.2", "10.1.0.0/16", "10.2.0.0/16", ""));
+        Gateway b = gateway("192.0.2.2", conf("192.0.2.2", "192.0.2.1", "10.2.0.0/16", "10.1.0.0/16", ""));
+        List<MemoryNetwork.Packet> seen = new ArrayList<>();
+        wire.filter(p -> {
+            synchronized (seen) {
+                seen.add(p);
+            }
+            return true;
+        });
+        // what replication does on a cluster backup
+        a.sadb().holdOutbound(sa -> true);
+        a.lan().inject(udp("10.1.0.5", "10.2.0.7", 1));
+        // a packet no flow claims leaves in the clear after it, on the same thread: then the first is done
+        byte[] marker = udp("10.1.0.5", "10.9.0.1", 3);
+        a.lan().inject(marker);
+        assertThat(a.clear().take(5, TimeUnit.SECONDS)).isEqualTo(marker);
+        assertThat(a.sadb().get(sa(b, 0x1001).id()).drops(DropReason.NOT_MASTER)).isEqualTo(1);
+        a.sadb().holdOutbound(null);
+        byte[] next = udp("10.1.0.5", "10.2.0.7", 2);
+        a.lan().inject(next);
+        assertThat(b.lan().take(5, TimeUnit.SECONDS)).isEqualTo(next);
+        synchronized (seen) {
+            assertThat(seen).as("only the packet sent after the hold").hasSize(1);
+        }
+    }
+
+    @Test
     void packetsCrossTheTunnelBothWaysOverRawEspAndUdp() throws Exception {
         for (String encap : new String[] {"", "udpencap"}) {
             wire.filter(p -> true);
@@ -206,7 +262,8 @@ class TwoGatewaysTest {
         a.sadb().standby(ip("192.0.2.1"), false);
         a.lan().inject(udp("10.1.0.5", "10.2.0.7", 2));
         assertThat(b.lan().take(5, TimeUnit.SECONDS)).isEqualTo(udp("10.1.0.5", "10.2.0.7", 2));
-        assertThat(out.lastSequence()).as("no sequence number spent on the dropped packet").isEqualTo(1);
+        // the check comes after the number is taken (a new master's counters may have just moved it)
+        assertThat(out.lastSequence()).as("one number spent on the dropped packet, one sent").isEqualTo(2);
     }
 
     @Test

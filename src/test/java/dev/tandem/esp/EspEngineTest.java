@@ -62,6 +62,22 @@ class EspEngineTest {
 
     @ParameterizedTest
     @MethodSource("transforms")
+    void aWarmedUpEngineInteroperatesWithAColdOne(EspTransform t) throws Exception {
+        EspEngine warm = new EspEngine();
+        warm.warmUp();
+        EspEngine cold = new EspEngine();
+        EspKeys k = keys(t, 3);
+        byte[] inner = {1, 2, 3, 4, 5};
+        byte[] pkt = new byte[EspEngine.sealedLength(t, inner.length)];
+        int n = warm.seal(k, 0x4321, 9, false, inner, 0, inner.length, 4, pkt, 0);
+        assertThat(cold.open(k, 9, false, pkt, 0, n)).isEqualTo(inner.length);
+        n = cold.seal(k, 0x4321, 10, false, inner, 0, inner.length, 4, pkt, 0);
+        assertThat(warm.open(k, 10, false, pkt, 0, n)).isEqualTo(inner.length);
+        assertThat(Arrays.copyOfRange(pkt, warm.innerOffset(), warm.innerOffset() + inner.length)).isEqualTo(inner);
+    }
+
+    @ParameterizedTest
+    @MethodSource("transforms")
     void everyFlippedBitIsDetected(EspTransform t) throws Exception {
         EspEngine e = new EspEngine();
         EspKeys k = keys(t, 2);

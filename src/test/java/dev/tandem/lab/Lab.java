@@ -153,6 +153,66 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** The cluster lab's peer gateway, the host behind it, and the cluster's LAN host is {@link #HA}. */
+    public static final String GP = "gp";
+    public static final String HP = "hp";
+
+    /**
+     * The failover lab: two cluster nodes gwa and gwb on a WAN bridge with the
+     * peer gateway gp and on a LAN bridge with host ha; gp has host hp on a
+     * link of its own. Bridges live in namespace {@link #SWITCH} (multicast
+     * snooping off, so CARP's group reaches every port); every node's
+     * interfaces are {@code wan0} and {@code lan0}. ha and hp route through
+     * 10.1.0.1 (the cluster's LAN VIP, not configured here) and 10.2.0.1;
+     * the gateways forward.
+     *
+     * <pre>
+     *   ha 10.1.0.10 --[brlan]-- lan0 gwa 10.1.0.11 / gwb 10.1.0.12 wan0 --[brwan]-- wan0 gp lan0 -- hp 10.2.0.10
+     *                                 (VIPs 10.1.0.1, 192.0.2.100)  192.0.2.11 / .12    192.0.2.3 10.2.0.1
+     * </pre>
+     */
+    public static Lab cluster() throws IOException, InterruptedException {
+        Lab lab = new Lab();
+        try {
+            for (String n : List.of(SWITCH, GWA, GWB, GP, HA, HP)) {
+                lab.ip("netns", "add", lab.ns(n));
+                lab.namespaces.add(lab.ns(n));
+                lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
+            }
+            for (String br : List.of("brwan", "brlan")) {
+                lab.ip("-n", lab.ns(SWITCH), "link", "add", br, "type", "bridge", "mcast_snooping", "0");
+                lab.ip("-n", lab.ns(SWITCH), "link", "set", br, "up");
+            }
+            lab.plug("brwan", GWA, "wan0", "192.0.2.11/24");
+            lab.plug("brwan", GWB, "wan0", "192.0.2.12/24");
+            lab.plug("brwan", GP, "wan0", "192.0.2.3/24");
+            lab.plug("brlan", GWA, "lan0", "10.1.0.11/24");
+            lab.plug("brlan", GWB, "lan0", "10.1.0.12/24");
+            lab.plug("brlan", HA, "lan0", "10.1.0.10/24");
+            lab.link(GP, "lan0", "10.2.0.1/24", HP, "lan0", "10.2.0.10/24");
+            lab.ip("-n", lab.ns(HA), "route", "add", "default", "via", "10.1.0.1");
+            lab.ip("-n", lab.ns(HP), "route", "add", "default", "via", "10.2.0.1");
+            for (String gw : List.of(GWA, GWB, GP)) {
+                lab.run(List.of("ip", "netns", "exec", lab.ns(gw), "sysctl", "-qw", "net.ipv4.ip_forward=1"));
+            }
+            return lab;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    /** A veth from {@code node}'s {@code ifname} to a port of {@code bridge} in the switch namespace. */
+    private void plug(String bridge, String node, String ifname, String address)
+            throws IOException, InterruptedException {
+        // port names: at most 15 characters, unique per switch
+        String port = bridge.substring(2, 3) + "-" + node;
+        ip("link", "add", ifname, "netns", ns(node), "type", "veth", "peer", "name", port, "netns", ns(SWITCH));
+        ip("-n", ns(SWITCH), "link", "set", port, "master", bridge, "up");
+        ip("-n", ns(node), "addr", "add", address, "dev", ifname);
+        ip("-n", ns(node), "link", "set", ifname, "up");
+    }
+
     /** The address of the {@code i}th node (from 0) of {@link #segment}. */
     public static String segmentAddress(int i) {
         return "192.0.2." + (11 + i);

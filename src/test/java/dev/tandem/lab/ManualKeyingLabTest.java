@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two tandemd gateways in network namespaces with manual keys from
@@ -134,6 +136,35 @@ class ManualKeyingLabTest {
                     assertThat(jsonNumbers(s, reason)).as(reason + " in\n" + s).isNotEmpty().containsOnly(0L);
                 }
             }
+        }
+    }
+
+    /**
+     * A cluster's SAs leave from the VIP, a secondary address of the WAN
+     * interface; without IP_PKTINFO the kernel would put the primary address
+     * (192.0.2.1) in the header.
+     */
+    @ParameterizedTest(name = "encapsulation \"{0}\"")
+    @ValueSource(strings = {"", "udpencap"})
+    void espLeavesFromTheSasSourceAddressEvenWhenItIsASecondaryOne(String encap) throws Exception {
+        try (Lab lab = Lab.twoGateways()) {
+            assertThat(lab.exec(Lab.GWA, "ip", "addr", "add", "192.0.2.101/24", "dev", "wa").status()).isZero();
+            String sa = "esp from 192.0.2.101 to 192.0.2.2 spi 0x1001:0x1002 " + encap + " authkey " + AK1 + ":"
+                    + AK2 + " enckey " + EK1 + ":" + EK2 + "\n";
+            Lab.Daemon a = lab.tandemd(Lab.GWA, "flow esp from 10.1.0.0/24 to 10.2.0.0/24 peer 192.0.2.2\n" + sa);
+            Lab.Daemon b = lab.tandemd(Lab.GWB, "flow esp from 10.2.0.0/24 to 10.1.0.0/24 peer 192.0.2.101\n" + sa);
+            Lab.Background cap = lab.spawnReady(Lab.GWB, "listening on", "tcpdump", "-n", "-l", "--immediate-mode",
+                    "-i", "wb", "-c", "4", "ip proto 50 or udp port 4500");
+            Lab.Result ping = lab.exec(Lab.HA, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.2.0.10");
+            assertThat(ping.status()).as(ping.out() + a.log() + b.log()).isZero();
+            java.util.List<String> esp = cap.awaitOutput(10).lines().filter(l -> l.contains("ESP(spi=0x0000100"))
+                    .toList();
+            assertThat(esp).as("requests out, replies back").hasSize(4);
+            assertThat(esp.stream().filter(l -> l.contains("spi=0x00001001")))
+                    .hasSize(2).allMatch(l -> l.contains(" IP 192.0.2.101" + (encap.isEmpty() ? " > " : ".4500 > ")));
+            assertThat(esp.stream().filter(l -> l.contains("spi=0x00001002")))
+                    .hasSize(2).allMatch(l -> l.contains(" > 192.0.2.101" + (encap.isEmpty() ? ": " : ".4500: ")));
+            assertThat(esp).noneMatch(l -> l.contains("192.0.2.1 ") || l.contains("192.0.2.1."));
         }
     }
 

@@ -140,7 +140,7 @@ class LinuxUdpEspPortTest {
         DatagramChannel rx = channel("127.0.0.1");
         List<byte[]> sent = packets(sizes(1400, 10, 700));
 
-        tx.send(LOCALHOST, portOf(rx), batch(sent));
+        tx.send(LOCALHOST, LOCALHOST, portOf(rx), batch(sent));
 
         assertThat(tx.gsoEnabled()).as("GSO still on after the send").isTrue();
         assertSameDatagrams(receiveAll(rx, sent.size()), sent);
@@ -155,7 +155,7 @@ class LinuxUdpEspPortTest {
         LinuxUdpEspPort rx = port(LOCALHOST);
         List<byte[]> sent = packets(sizes(1400, 10, 700));
 
-        tx.send(LOCALHOST, rx.localPort(), batch(sent));
+        tx.send(LOCALHOST, LOCALHOST, rx.localPort(), batch(sent));
 
         List<Integer> perReceive = new ArrayList<>();
         assertSameDatagrams(receiveAll(rx, sent.size(), perReceive), sent);
@@ -187,8 +187,8 @@ class LinuxUdpEspPortTest {
             List<byte[]> sent = packets(batches.get(k));
             PacketBatch b = batch(sent);
 
-            tx.send(LOCALHOST, portOf(plain), b);
-            tx.send(LOCALHOST, gro.localPort(), b);
+            tx.send(LOCALHOST, LOCALHOST, portOf(plain), b);
+            tx.send(LOCALHOST, LOCALHOST, gro.localPort(), b);
 
             assertSameDatagrams(receiveAll(plain, sent.size()), sent);
             List<Integer> perReceive = new ArrayList<>();
@@ -196,6 +196,72 @@ class LinuxUdpEspPortTest {
             assertThat(perReceive).as("datagrams per receive, batch %d", k).isEqualTo(runs.get(k));
         }
         assertThat(tx.gsoEnabled()).isTrue();
+    }
+
+    @Test
+    void batchesLeaveFromTheGivenSourceNotTheKernelsChoice() throws IOException {
+        // bound to every address, as tandemd's port is: the source comes from IP_PKTINFO alone
+        LinuxUdpEspPort tx = LinuxUdpEspPort.open(null, 0);
+        open.add(tx::close);
+        DatagramChannel plain = channel("127.0.0.1");
+        LinuxUdpEspPort gro = port(LOCALHOST);
+        IpAddress second = IpAddress.parse("127.0.0.2").orElseThrow();
+        IpAddress third = IpAddress.parse("127.0.0.3").orElseThrow();
+        List<byte[]> sent = packets(sizes(1400, 10, 700));
+
+        // a GSO run (IP_PKTINFO and UDP_SEGMENT together), then single datagrams from another source
+        tx.send(second, LOCALHOST, portOf(plain), batch(sent));
+        tx.send(third, LOCALHOST, portOf(plain), batch(packets(300)));
+        ByteBuffer buf = ByteBuffer.allocate(65_536);
+        for (int i = 0; i < sent.size(); i++) {
+            buf.clear();
+            assertThat(((InetSocketAddress) plain.receive(buf)).getAddress().getHostAddress())
+                    .as("source of datagram %d", i).isEqualTo("127.0.0.2");
+        }
+        buf.clear();
+        assertThat(((InetSocketAddress) plain.receive(buf)).getAddress().getHostAddress()).isEqualTo("127.0.0.3");
+
+        tx.send(second, LOCALHOST, gro.localPort(), batch(sent));
+        DatagramBatch b = new DatagramBatch(256 * 1024);
+        assertThat(gro.receive(b)).isEqualTo(sent.size());
+        assertThat(b.peer).isEqualTo(second);
+        assertThat(tx.gsoEnabled()).isTrue();
+    }
+
+    @Test
+    void aSourceThisHostDoesNotHoldFailsTheSendButNotGso() throws IOException {
+        LinuxUdpEspPort tx = LinuxUdpEspPort.open(null, 0);
+        open.add(tx::close);
+        DatagramChannel rx = channel("127.0.0.1");
+        IpAddress elsewhere = IpAddress.parse("192.0.2.200").orElseThrow();
+        List<byte[]> sent = packets(sizes(1400, 10, 700));
+
+        // a CARP backup without the VIP: nothing leaves, whatever ip_nonlocal_bind says
+        assertThatThrownBy(() -> tx.send(elsewhere, LOCALHOST, portOf(rx), batch(sent)))
+                .isInstanceOf(OsException.class).hasMessageContaining("11 of 11 datagrams")
+                .extracting(e -> ((OsException) e).errno()).isEqualTo(Libc.ENETUNREACH);
+        assertThat(tx.gsoEnabled()).as("a refused source says nothing about GSO").isTrue();
+
+        tx.send(LOCALHOST, LOCALHOST, portOf(rx), batch(sent));
+        assertSameDatagrams(receiveAll(rx, sent.size()), sent);
+        rx.configureBlocking(false);
+        assertThat(rx.receive(ByteBuffer.allocate(65_536))).as("nothing of the refused batch").isNull();
+    }
+
+    @Test
+    void ipv6SourceIsAccepted() throws IOException {
+        LinuxUdpEspPort tx = LinuxUdpEspPort.open(LOCALHOST6, 0);
+        open.add(tx::close);
+        LinuxUdpEspPort rx = port(LOCALHOST6);
+        List<byte[]> sent = packets(sizes(1280, 5, 99));
+
+        tx.send(LOCALHOST6, LOCALHOST6, rx.localPort(), batch(sent));
+        List<Integer> perReceive = new ArrayList<>();
+        assertSameDatagrams(receiveAll(rx, sent.size(), perReceive), sent);
+        assertThatThrownBy(() -> tx.send(IpAddress.parse("2001:db8::1").orElseThrow(), LOCALHOST6,
+                rx.localPort(), batch(sent))).isInstanceOf(OsException.class);
+        assertThatThrownBy(() -> tx.send(LOCALHOST, LOCALHOST6, rx.localPort(), batch(sent)))
+                .isInstanceOf(IOException.class).hasMessageContaining("address families");
     }
 
     @Test
@@ -289,7 +355,7 @@ class LinuxUdpEspPortTest {
         assertThat(Libc.setsockopt(rx.fd(), 0 /* IPPROTO_IP */, 8 /* IP_PKTINFO */, 1)).isZero();
         List<byte[]> sent = packets(sizes(1000, 20, 10));
 
-        tx.send(LOCALHOST, rx.localPort(), batch(sent));
+        tx.send(LOCALHOST, LOCALHOST, rx.localPort(), batch(sent));
 
         List<Integer> perReceive = new ArrayList<>();
         assertSameDatagrams(receiveAll(rx, sent.size(), perReceive), sent);
@@ -320,11 +386,11 @@ class LinuxUdpEspPortTest {
         assertThat(Libc.setsockopt(tx.fd(), Libc.SOL_SOCKET, 11 /* SO_NO_CHECK */, 1)).isZero();
         List<byte[]> sent = packets(sizes(1400, 10, 700));
 
-        tx.send(LOCALHOST, portOf(rx), batch(sent));
+        tx.send(LOCALHOST, LOCALHOST, portOf(rx), batch(sent));
         assertSameDatagrams(receiveAll(rx, sent.size()), sent);
         assertThat(tx.gsoEnabled()).isFalse();
 
-        tx.send(LOCALHOST, portOf(rx), batch(sent));
+        tx.send(LOCALHOST, LOCALHOST, portOf(rx), batch(sent));
         assertSameDatagrams(receiveAll(rx, sent.size()), sent);
     }
 
@@ -334,7 +400,7 @@ class LinuxUdpEspPortTest {
         LinuxUdpEspPort rx = port(LOCALHOST6);
         List<byte[]> sent = packets(sizes(1280, 30, 99));
 
-        tx.send(LOCALHOST6, rx.localPort(), batch(sent));
+        tx.send(LOCALHOST6, LOCALHOST6, rx.localPort(), batch(sent));
 
         DatagramBatch b = new DatagramBatch(256 * 1024);
         List<Integer> perReceive = new ArrayList<>();

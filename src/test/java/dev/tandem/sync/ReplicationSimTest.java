@@ -184,6 +184,41 @@ class ReplicationSimTest {
     }
 
     @Test
+    void onlyTheMasterSendsOnReplicatedSasAndAnOldMasterStopsBeforeItGetsTheNewOnesNumbers() {
+        SimSyncCluster c = cluster(7, 2);
+        Node m = c.masters().getFirst();
+        Node b = c.nodes.values().stream().filter(n -> n != m).findFirst().orElseThrow();
+        add(m, 0x7000);
+        c.run(Duration.ofMillis(50));
+        SaId id = sa(0x7000).id();
+        assertThat(m.sadb.outboundHeld(m.sadb.get(id))).as("the master sends").isFalse();
+        assertThat(b.sadb.outboundHeld(b.sadb.get(id))).as("the backup does not").isTrue();
+        m.run(() -> {
+            for (int i = 0; i < 1_000; i++) {
+                m.sadb.get(id).nextSequence();
+            }
+        });
+        long usedByM = m.sadb.get(id).lastSequence();
+
+        // graceful handover: b jumps past usedByM, and its counters then move m's copy there too;
+        // from the first such number on, m must be holding (else it would send b's sequence numbers)
+        m.run(() -> m.carp.demote("carp", 1));
+        boolean settled = false;
+        for (int step = 0; step < 10_000 && !settled; step++) {
+            c.run(Duration.ofMillis(1));
+            SecurityAssociation mine = m.sadb.get(id);
+            if (mine.lastSequence() > usedByM) {
+                assertThat(m.sadb.outboundHeld(mine)).as("m holds when it has b's numbers (step %d)", step).isTrue();
+            }
+            settled = b.state() == CarpState.MASTER && m.state() == CarpState.BACKUP
+                    && mine.lastSequence() > usedByM;
+        }
+        assertThat(settled).as("b master, m backup with b's counters").isTrue();
+        assertThat(b.sadb.outboundHeld(b.sadb.get(id))).isFalse();
+        assertThat(b.sadb.get(id).lastSequence()).as("b starts past what m used").isGreaterThan(usedByM);
+    }
+
+    @Test
     void aWrongKeyConnectsNothingAndAppliesNothing() {
         SimSyncCluster c = new SimSyncCluster(5);
         Node a = c.add("a", 1, "advskew 0");

@@ -86,14 +86,16 @@ public final class MemoryNetwork {
             }
         }
 
+        /** The wire records {@code src} as the sender (the port's own address when null); it checks nothing. */
         @Override
-        public void send(IpAddress dst, int port, PacketBatch batch) throws IOException {
+        public void send(IpAddress src, IpAddress dst, int port, PacketBatch batch) throws IOException {
             if (closed) {
                 throw new IOException("port closed");
             }
+            IpAddress from = src != null ? src : address;
             for (int i = 0; i < batch.count(); i++) {
                 int off = batch.offset(i);
-                Packet p = new Packet(address, dst, udp,
+                Packet p = new Packet(from, dst, udp,
                         java.util.Arrays.copyOfRange(batch.buf, off, off + batch.length(i)));
                 if (filter.test(p)) {
                     inject(p);

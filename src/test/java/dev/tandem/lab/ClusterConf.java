@@ -1,0 +1,86 @@
+package dev.tandem.lab;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The configuration files of {@link Lab#cluster}: gwa and gwb share the WAN
+ * VIP 192.0.2.100 (carp0) and the LAN VIP 10.1.0.1 (carp1), replicate over
+ * their LAN addresses, and load the same ipsec.conf, as the nodes of an
+ * OpenBSD sasyncd cluster do; gp has the mirrored SAs towards the WAN VIP.
+ *
+ * <p>Manual keys, AES-256-CBC with HMAC-SHA2-256: ipsec.conf refuses AES-GCM
+ * with static keys (as OpenBSD's ipsecctl does, RFC 4106 forbids it), so a
+ * manually keyed cluster uses CBC. Keys are fresh random bytes per lab.
+ *
+ * @param udp ESP-in-UDP (udpencap) instead of IP protocol 50
+ */
+record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey) {
+
+    static final String WAN_VIP = "192.0.2.100";
+    static final String LAN_VIP = "10.1.0.1";
+    static final String PEER = "192.0.2.3";
+    /** advbase 0 everywhere: each node's interval is advskew/256 s. */
+    static final int ADVSKEW_GWA = 20;
+    static final int ADVSKEW_GWB = 40;
+
+    static ClusterConf random(boolean udp) {
+        return new ClusterConf(udp, hex(32) + ":" + hex(32), hex(32) + ":" + hex(32), hex(32));
+    }
+
+    private static String hex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return "0x" + HexFormat.of().formatHex(b);
+    }
+
+    static int advskew(String node) {
+        return node.equals(Lab.GWA) ? ADVSKEW_GWA : ADVSKEW_GWB;
+    }
+
+    /** 3 x (advbase + advskew/256) + 200 ms of the node that takes over, in ms: the acceptance bound. */
+    static double boundMs(String node) {
+        return 3 * advskew(node) / 256.0 * 1000 + 200;
+    }
+
+    /** The LAN address a node replicates from. */
+    static String syncAddress(String node) {
+        return node.equals(Lab.GWA) ? "10.1.0.11" : "10.1.0.12";
+    }
+
+    /** carp.conf, sasyncd.conf and ipsec.conf of cluster node gwa or gwb. */
+    Map<String, String> node(String node) {
+        String other = node.equals(Lab.GWA) ? Lab.GWB : Lab.GWA;
+        // gwa is the preferred master: faster and preempting, so it takes mastership back once synced
+        String carp = "advbase 0 advskew " + advskew(node) + (node.equals(Lab.GWA) ? " preempt" : "");
+        String carpConf = "carp0 vhid 1 carpdev wan0 pass wan-s3cret " + carp + " " + WAN_VIP + "/24\n"
+                + "carp1 vhid 2 carpdev lan0 pass lan-s3cret " + carp + " " + LAN_VIP + "/24\n";
+        String sasyncd = """
+                interface carp0
+                group carp
+                listen on %s
+                peer %s
+                sharedkey %s
+                """.formatted(syncAddress(node), syncAddress(other), syncKey);
+        String ipsec = """
+                # the same file on gwa and gwb
+                vip = "%s"
+                remote = "%s"
+                flow esp from 10.1.0.0/24 to 10.2.0.0/24 peer $remote
+                %s""".formatted(WAN_VIP, PEER, sa("$vip", "$remote"));
+        return Map.of("carp.conf", carpConf, "sasyncd.conf", sasyncd, "ipsec.conf", ipsec);
+    }
+
+    /** ipsec.conf of the peer gateway gp. */
+    Map<String, String> peer() {
+        return Map.of("ipsec.conf", "flow esp from 10.2.0.0/24 to 10.1.0.0/24 peer " + WAN_VIP + "\n"
+                + sa(WAN_VIP, PEER));
+    }
+
+    /** Both directions: SPI 0x2001 from the cluster to gp, 0x2002 back. */
+    private String sa(String from, String to) {
+        return "esp from " + from + " to " + to + " spi 0x2001:0x2002" + (udp ? " udpencap" : "")
+                + " auth hmac-sha2-256 enc aes-256 authkey " + authKeys + " enckey " + encKeys + "\n";
+    }
+}
