@@ -80,7 +80,7 @@ class ReplicationSimTest {
     }
 
     @ParameterizedTest(name = "{0} nodes")
-    @ValueSource(ints = {2, 3})
+    @ValueSource(ints = {2, 3, 4, 5})
     void whatTheMasterAddsAndDeletesReachesEveryBackup(int count) {
         SimSyncCluster c = cluster(1, count);
         Node m = c.masters().getFirst();
