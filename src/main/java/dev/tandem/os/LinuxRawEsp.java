@@ -55,18 +55,10 @@ public final class LinuxRawEsp implements EspPort {
     private static final class Sender {
         final MsgHdr msg = new MsgHdr(65_536, MsgHdr.SOURCE_AND_SEGMENT_BYTES);
         final SockAddr to = new SockAddr();
-        IpAddress source;
-        long sourceBytes;
+        final SourceControl sourceControl = new SourceControl();
 
         long source(IpAddress src) {
-            if (src == null) {
-                return 0;
-            }
-            if (src != source && !src.equals(source)) {
-                sourceBytes = msg.putSourceCmsg(0, src);
-                source = src;
-            }
-            return sourceBytes;
+            return sourceControl.put(msg, src);
         }
     }
 

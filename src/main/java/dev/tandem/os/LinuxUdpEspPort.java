@@ -64,26 +64,12 @@ public final class LinuxUdpEspPort implements EspPort {
     private static final class Sender {
         final MsgHdr msg = new MsgHdr(DATA_BYTES, SEND_CONTROL_BYTES);
         final SockAddr to = new SockAddr();
-        /** The source whose control message starts the control buffer, and that message's room. */
-        IpAddress source;
-        long sourceBytes;
+        final SourceControl sourceControl = new SourceControl();
         int failed;
         int firstError;
 
-        /**
-         * Puts the control message for {@code src} at the start of the control
-         * buffer (rewritten only when the source changes: one SA sends most
-         * batches) and returns its room, 0 for none.
-         */
         long source(IpAddress src) {
-            if (src == null) {
-                return 0;
-            }
-            if (src != source && !src.equals(source)) {
-                sourceBytes = msg.putSourceCmsg(0, src);
-                source = src;
-            }
-            return sourceBytes;
+            return sourceControl.put(msg, src);
         }
 
         void failed(int errno, int datagrams) {

@@ -3,10 +3,12 @@ package dev.tandem.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.conf.carp.CarpConf;
+import dev.tandem.conf.sasyncd.SasyncdConf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -14,40 +16,38 @@ import org.junit.jupiter.api.Test;
 /** Every carp.conf and sasyncd.conf shown in the README and the admin guide is one the daemon accepts. */
 class CarpConfExamplesTest {
 
-    private static final Pattern BLOCK = Pattern.compile("```[a-z]*\n(# \\S*carp\\.conf.*?)```\n", Pattern.DOTALL);
+    /** Parses one example; warnings go to the consumer; a rejected example throws. */
+    private interface Check {
+        void parse(Path doc, String text, Consumer<String> warn) throws Exception;
+    }
+
+    /** The fenced blocks of the docs whose first line names {@code file}, each parsed by {@code check}. */
+    private static int examples(String file, Check check) throws Exception {
+        Pattern block = Pattern.compile("```[a-z]*\n(# \\S*" + Pattern.quote(file) + ".*?)```\n", Pattern.DOTALL);
+        int n = 0;
+        for (Path doc : List.of(Path.of("README.md"), Path.of("docs", "admin-guide.md"))) {
+            Matcher m = block.matcher(Files.readString(doc));
+            while (m.find()) {
+                List<String> warnings = new ArrayList<>();
+                check.parse(doc, m.group(1), warnings::add);
+                assertThat(warnings).as(doc + ":\n" + m.group(1)).isEmpty();
+                n++;
+            }
+        }
+        return n;
+    }
 
     @Test
     void documentedCarpConfsParse() throws Exception {
-        int n = 0;
-        for (Path doc : List.of(Path.of("README.md"), Path.of("docs", "admin-guide.md"))) {
-            Matcher m = BLOCK.matcher(Files.readString(doc));
-            while (m.find()) {
-                List<String> warnings = new ArrayList<>();
-                CarpConf c = CarpConf.parse(doc, m.group(1), warnings::add);
-                assertThat(c.interfaces()).as(doc + ":\n" + m.group(1)).isNotEmpty();
-                assertThat(warnings).as(doc.toString()).isEmpty();
-                n++;
-            }
-        }
+        int n = examples("carp.conf", (doc, text, warn) ->
+                assertThat(CarpConf.parse(doc, text, warn).interfaces()).as(doc + ":\n" + text).isNotEmpty());
         assertThat(n).as("carp.conf examples found").isGreaterThanOrEqualTo(3);
     }
 
-    private static final Pattern SASYNCD = Pattern.compile("```[a-z]*\n(# \\S*sasyncd\\.conf.*?)```\n", Pattern.DOTALL);
-
     @Test
     void documentedSasyncdConfsParse() throws Exception {
-        int n = 0;
-        for (Path doc : List.of(Path.of("README.md"), Path.of("docs", "admin-guide.md"))) {
-            Matcher m = SASYNCD.matcher(Files.readString(doc));
-            while (m.find()) {
-                List<String> warnings = new ArrayList<>();
-                dev.tandem.conf.sasyncd.SasyncdConf c = dev.tandem.conf.sasyncd.SasyncdConf.parse(doc, m.group(1),
-                        warnings::add);
-                assertThat(c.peers()).as(doc + ":\n" + m.group(1)).isNotEmpty();
-                assertThat(warnings).as(doc.toString()).isEmpty();
-                n++;
-            }
-        }
-        assertThat(n).as("sasyncd.conf examples found").isPositive();
+        int n = examples("sasyncd.conf", (doc, text, warn) ->
+                assertThat(SasyncdConf.parse(doc, text, warn).peers()).as(doc + ":\n" + text).isNotEmpty());
+        assertThat(n).as("sasyncd.conf examples found").isGreaterThanOrEqualTo(2);
     }
 }
