@@ -1,8 +1,6 @@
 package dev.tandem.cli;
 
-import dev.tandem.control.ControlClient;
 import dev.tandem.control.Message;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,21 +25,6 @@ final class CarpCommand implements Runnable {
         new picocli.CommandLine(this).usage(new java.io.PrintWriter(parent.stdio().out(), true));
     }
 
-    static int call(Tandem tandem, Path control, Message request) {
-        Path socket = ControlPath.resolve(control);
-        try (ControlClient c = ControlClient.connect(socket)) {
-            Message r = c.call(request, line -> tandem.stdio().out().print(line));
-            if (!r.verb().equals("ok")) {
-                tandem.stdio().err().println("tandem: " + r.get("message"));
-                return 1;
-            }
-            return 0;
-        } catch (IOException e) {
-            tandem.stdio().err().println("tandem: no tandemd reachable at " + socket + ": " + e.getMessage());
-            return 1;
-        }
-    }
-
     @Command(name = "status", description = "State, timers, demotion and counters of every carp interface.")
     static final class Status implements Callable<Integer> {
 
@@ -56,7 +39,7 @@ final class CarpCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return CarpCommand.call(carp.parent, control, new Message("carp-status", Map.of("json", json ? "yes" : "no")));
+            return DaemonCall.run(carp.parent, control, new Message("carp-status", Map.of("json", json ? "yes" : "no")));
         }
     }
 
@@ -79,7 +62,7 @@ final class CarpCommand implements Runnable {
         @Override
         public Integer call() {
             if (args.isEmpty()) {
-                return CarpCommand.call(carp.parent, control, new Message("carp-demote", Map.of()));
+                return DaemonCall.run(carp.parent, control, new Message("carp-demote", Map.of()));
             }
             String delta = args.getLast();
             String group = args.size() == 2 ? args.getFirst() : "carp";
@@ -93,7 +76,7 @@ final class CarpCommand implements Runnable {
                 carp.parent.stdio().err().println("tandem carp demote: " + delta + " is beyond 255");
                 return 2;
             }
-            return CarpCommand.call(carp.parent, control,
+            return DaemonCall.run(carp.parent, control,
                     new Message("carp-demote", Map.of("group", group, "delta", Integer.toString(d))));
         }
     }

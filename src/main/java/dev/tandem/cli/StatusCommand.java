@@ -1,8 +1,6 @@
 package dev.tandem.cli;
 
-import dev.tandem.control.ControlClient;
 import dev.tandem.control.Message;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,18 +23,6 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path socket = ControlPath.resolve(control);
-        try (ControlClient c = ControlClient.connect(socket)) {
-            Message r = c.call(new Message("status", Map.of("json", json ? "yes" : "no")),
-                    line -> parent.stdio().out().print(line));
-            if (!r.verb().equals("ok")) {
-                parent.stdio().err().println("tandem: " + r.get("message"));
-                return 1;
-            }
-            return 0;
-        } catch (IOException e) {
-            parent.stdio().err().println("tandem: no tandemd reachable at " + socket + ": " + e.getMessage());
-            return 1;
-        }
+        return DaemonCall.run(parent, control, new Message("status", Map.of("json", json ? "yes" : "no")));
     }
 }

@@ -35,7 +35,7 @@ final class SyncCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return CarpCommand.call(sync.parent, control, new Message("sync-status", Map.of("json", json ? "yes" : "no")));
+            return DaemonCall.run(sync.parent, control, new Message("sync-status", Map.of("json", json ? "yes" : "no")));
         }
     }
 }

@@ -143,13 +143,10 @@ public final class EspPipeline {
             return;
         }
         // asked after taking the number, so a number from a new master's counters never leaves here
-        if (sadb.onStandby(s.src())) {
-            // a backup never sends from the VIP: the master does, with sequence numbers ahead of ours
-            sa.drop(DropReason.STANDBY);
-            return;
-        }
-        if (sadb.outboundHeld(sa)) {
-            sa.drop(DropReason.NOT_MASTER);
+        // a backup never sends from the VIP: the master does, with sequence numbers ahead of ours
+        DropReason held = sadb.outboundHold(sa);
+        if (held != null) {
+            sa.drop(held);
             return;
         }
         int at = sealed.end();

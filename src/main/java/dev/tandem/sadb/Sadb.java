@@ -66,10 +66,6 @@ public final class Sadb {
         }
     }
 
-    /** Whether SAs from {@code source} must not send now; cheap enough for every packet. */
-    public boolean onStandby(IpAddress source) {
-        return !standby.isEmpty() && standby.contains(source);
-    }
     /** Which SAs must not carry outbound packets now, or null: see {@link #holdOutbound}. */
     private volatile Predicate<SecurityAssociation> outboundHold;
 
@@ -101,13 +97,18 @@ public final class Sadb {
     }
 
     /**
-     * Whether {@code sa} may not send now. The data plane asks after taking a
+     * Why {@code sa} may not send now, or null if it may: its source is a VIP on
+     * standby ({@link DropReason#STANDBY}), or replication holds it
+     * ({@link DropReason#NOT_MASTER}). The data plane asks after taking a
      * sequence number: a number taken from counters that replication moved
-     * after setting the hold then always sees the hold.
+     * after setting a hold then always meets the hold.
      */
-    public boolean outboundHeld(SecurityAssociation sa) {
+    public DropReason outboundHold(SecurityAssociation sa) {
+        if (!standby.isEmpty() && standby.contains(sa.spec().src())) {
+            return DropReason.STANDBY;
+        }
         Predicate<SecurityAssociation> h = outboundHold;
-        return h != null && h.test(sa);
+        return h != null && h.test(sa) ? DropReason.NOT_MASTER : null;
     }
 
     public void subscribe(Consumer<SadbEvent> subscriber) {

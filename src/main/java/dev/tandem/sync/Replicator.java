@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -85,7 +84,6 @@ public final class Replicator implements AutoCloseable {
     private final Map<IpAddress, Peer> peers = new LinkedHashMap<>();
     private final SequenceRates rates = new SequenceRates();
     private final SyncStats stats = new SyncStats();
-    private final Set<SaId> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean countersScheduled = new AtomicBoolean();
     private final Map<SaId, long[]> lastSentCounters = new java.util.HashMap<>();
     /**
@@ -124,10 +122,7 @@ public final class Replicator implements AutoCloseable {
         long upSinceNanos;
         long acked;
         long ackedSnapshot;
-        long sentSinceSnapshot;
         boolean roleSeen;
-        /** When we are master: the snapshot we sent it last, so acks can tell when it is complete. */
-        long snapshotSent;
         /** When we are backup: the snapshot being received from it. */
         Reconcile incoming;
 
@@ -379,7 +374,6 @@ public final class Replicator implements AutoCloseable {
                 p.upSinceNanos = loop.nanoTime();
                 p.lastError = "";
                 p.acked = 0;
-                p.sentSinceSnapshot = 0;
                 p.role = RunState.INIT;
                 p.roleSeen = false;
                 LOG.info("sync: peer {} connected ({})", p.address, s.channel().side() == Side.INITIATOR
@@ -602,7 +596,6 @@ public final class Replicator implements AutoCloseable {
         if (s.ended()) {
             return;
         }
-        p.snapshotSent = id;
         stats.snapshotsSent++;
         LOG.info("sync: snapshot {} sent to {}: {} SAs, {} flows", id, p.address, sas.size(), flows.size());
     }
@@ -676,7 +669,6 @@ public final class Replicator implements AutoCloseable {
         for (Peer p : peers.values()) {
             if (p.up()) {
                 p.session.send(m);
-                p.sentSinceSnapshot++;
             }
         }
         stats.forwarded++;
@@ -684,7 +676,6 @@ public final class Replicator implements AutoCloseable {
 
     /** From a data-plane thread: an SA crossed a multiple of the counter interval. */
     private void milestone(SecurityAssociation sa) {
-        dirty.add(sa.id());
         if (countersScheduled.compareAndSet(false, true)) {
             loop.execute(() -> {
                 countersScheduled.set(false);
@@ -703,7 +694,6 @@ public final class Replicator implements AutoCloseable {
 
     private void sendCounters() {
         if (role != RunState.MASTER || peers.values().stream().noneMatch(Peer::up)) {
-            dirty.clear();
             return;
         }
         List<SyncMessage.Counters.Entry> batch = new ArrayList<>();
@@ -724,7 +714,6 @@ public final class Replicator implements AutoCloseable {
         if (!batch.isEmpty()) {
             broadcast(new SyncMessage.Counters(List.copyOf(batch)));
         }
-        dirty.clear();
         lastCountersNanos = loop.nanoTime();
     }
 
