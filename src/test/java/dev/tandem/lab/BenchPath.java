@@ -93,7 +93,7 @@ enum BenchPath {
                 secret, "aes128gcm16");
         StrongSwan.start(lab, Lab.GWB, cb);
         StrongSwan a = StrongSwan.start(lab, Lab.GWA, ca);
-        a.initiate(30);
+        a.initiate(StrongSwanConfig.CHILD, java.time.Duration.ofSeconds(30));
         return () -> gateways(lab, "ipsec0");
     }
 

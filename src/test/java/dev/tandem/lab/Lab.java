@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
@@ -62,19 +63,33 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab twoGateways() throws IOException, InterruptedException {
+        return build(List.of(GWA, GWB, HA, HB), List.of(
+                new Wire(GWA, "wa", "192.0.2.1/24", GWB, "wb", "192.0.2.2/24"),
+                new Wire(GWA, "la", "10.1.0.1/24", HA, "ha", "10.1.0.10/24"),
+                new Wire(GWB, "lb", "10.2.0.1/24", HB, "hb", "10.2.0.10/24")),
+                Map.of(HA, "10.1.0.1", HB, "10.2.0.1"), List.of(GWA, GWB));
+    }
+
+    /** A veth pair between two nodes, with an address on each end. */
+    private record Wire(String a, String aIf, String aAddr, String b, String bIf, String bAddr) { }
+
+    /** Namespaces joined by veth pairs; hosts get a default route, routers forward. */
+    private static Lab build(List<String> nodes, List<Wire> wires, Map<String, String> defaultRoutes,
+                             List<String> routers) throws IOException, InterruptedException {
         Lab lab = new Lab();
         try {
-            for (String n : List.of(GWA, GWB, HA, HB)) {
+            for (String n : nodes) {
                 lab.ip("netns", "add", lab.ns(n));
                 lab.namespaces.add(lab.ns(n));
                 lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
             }
-            lab.link(GWA, "wa", "192.0.2.1/24", GWB, "wb", "192.0.2.2/24");
-            lab.link(GWA, "la", "10.1.0.1/24", HA, "ha", "10.1.0.10/24");
-            lab.link(GWB, "lb", "10.2.0.1/24", HB, "hb", "10.2.0.10/24");
-            lab.ip("-n", lab.ns(HA), "route", "add", "default", "via", "10.1.0.1");
-            lab.ip("-n", lab.ns(HB), "route", "add", "default", "via", "10.2.0.1");
-            for (String gw : List.of(GWA, GWB)) {
+            for (Wire w : wires) {
+                lab.link(w.a(), w.aIf(), w.aAddr(), w.b(), w.bIf(), w.bAddr());
+            }
+            for (Map.Entry<String, String> r : defaultRoutes.entrySet()) {
+                lab.ip("-n", lab.ns(r.getKey()), "route", "add", "default", "via", r.getValue());
+            }
+            for (String gw : routers) {
                 lab.run(List.of("ip", "netns", "exec", lab.ns(gw), "sysctl", "-qw", "net.ipv4.ip_forward=1"));
             }
             return lab;
@@ -82,6 +97,31 @@ public final class Lab implements AutoCloseable {
             lab.close();
             throw e;
         }
+    }
+
+    /** The IKE interop lab's nodes: the peer gateway and the hosts behind it and behind gwa. */
+    public static final String PEER = "peer";
+    public static final String HOSTP = "hostp";
+    public static final String HOSTC = "hostc";
+
+    /**
+     * The IKE interop lab (after ../shared/lab, without the cluster): the peer
+     * gateway (strongSwan, or a second tandemd) and gwa (tandemd) on one WAN
+     * link, each with a host on its LAN; the hosts route through their gateway.
+     * No route joins the two LANs outside the tunnel, so a broken tunnel
+     * cannot hide behind plain forwarding.
+     *
+     * <pre>
+     *   hostp 10.1.0.10 -- 10.1.0.1 [peer] 198.51.100.10 ---- 198.51.100.2 [gwa] 10.2.0.1 -- hostc 10.2.0.10
+     *   (eth0)             (lan0)        (wan0)              (wan0)       (lan0)           (eth0)
+     * </pre>
+     */
+    public static Lab ikePair() throws IOException, InterruptedException {
+        return build(List.of(PEER, GWA, HOSTP, HOSTC), List.of(
+                new Wire(PEER, "wan0", "198.51.100.10/24", GWA, "wan0", "198.51.100.2/24"),
+                new Wire(PEER, "lan0", "10.1.0.1/24", HOSTP, "eth0", "10.1.0.10/24"),
+                new Wire(GWA, "lan0", "10.2.0.1/24", HOSTC, "eth0", "10.2.0.10/24")),
+                Map.of(HOSTP, "10.1.0.1", HOSTC, "10.2.0.1"), List.of(PEER, GWA));
     }
 
     /**

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One unmodified strongSwan charon in a lab namespace, doing ESP in userspace
@@ -30,7 +33,8 @@ final class StrongSwan {
     /**
      * Writes the instance's files, starts charon in {@code node}, waits until
      * its worker threads run (the vici socket exists before that) and loads
-     * the connection and the PSK.
+     * the connection and the PSK. With start_action start or trap, loading
+     * the connection is what starts or traps it.
      */
     static StrongSwan start(Lab lab, String node, StrongSwanConfig config) throws IOException, InterruptedException {
         Path dir = config.dir();
@@ -51,18 +55,44 @@ final class StrongSwan {
                 "unshare", "--mount", "--propagation", "private", "--",
                 "sh", "-c", "mount --bind \"$1\" /run && exec \"$2\"", "sh", run.toString(), CHARON);
         StrongSwan s = new StrongSwan(lab, node, config, charon);
-        s.swanctl("--load-conns");
         s.swanctl("--load-creds", "--noprompt");
+        s.swanctl("--load-conns");
         return s;
     }
 
+    StrongSwanConfig config() {
+        return config;
+    }
+
     /**
-     * Brings up the CHILD_SA; swanctl --initiate returns only once IKE_AUTH
-     * has completed and charon has installed the SAs and the route into
-     * ipsec0, so no polling is needed.
+     * Brings up {@code child} (and its IKE_SA if there is none); swanctl
+     * --initiate returns only once the exchanges have completed and charon
+     * has installed the SAs and the route into ipsec0, so no polling is
+     * needed.
+     *
+     * @throws IOException with charon's log when it fails or times out
      */
-    void initiate(int timeoutSeconds) throws IOException, InterruptedException {
-        swanctl("--initiate", "--child", "net", "--timeout", Integer.toString(timeoutSeconds));
+    void initiate(String child, Duration timeout) throws IOException, InterruptedException {
+        Lab.Result r = tryInitiate(child, timeout);
+        if (r.status() != 0) {
+            throw new IOException("swanctl --initiate " + child + " in " + node + " failed:\n" + r.out()
+                    + "\ncharon log:\n" + log());
+        }
+    }
+
+    /** Like {@link #initiate} for an attempt that may fail: swanctl's status and output. */
+    Lab.Result tryInitiate(String child, Duration timeout) throws IOException, InterruptedException {
+        return run("--initiate", "--child", child, "--timeout", Long.toString(timeout.toSeconds()));
+    }
+
+    /** Deletes the IKE_SA with its CHILD_SAs, waiting for the peer's answer. */
+    void terminate(Duration timeout) throws IOException, InterruptedException {
+        swanctl("--terminate", "--ike", StrongSwanConfig.CONN, "--timeout", Long.toString(timeout.toSeconds()));
+    }
+
+    /** The IKE_SAs and CHILD_SAs charon has now, with their SPIs and counters. */
+    List<SwanctlSas.IkeSa> sas() throws IOException, InterruptedException {
+        return SwanctlSas.parse(listSas());
     }
 
     /** swanctl --list-sas: SPIs, encapsulation, byte and packet counters. */
@@ -70,12 +100,29 @@ final class StrongSwan {
         return swanctl("--list-sas");
     }
 
-    /** What charon logged so far. */
-    String log() {
-        return charon.out().toString();
+    /** Everything charon logged, line by line as it came: tests await lines in it. */
+    LogLines log() {
+        return charon.out();
+    }
+
+    /** kill -9: charon vanishes without a word to its peer, as a crashed gateway would. */
+    void kill() throws InterruptedException, IOException {
+        charon.process().destroyForcibly();
+        if (!charon.process().waitFor(10, TimeUnit.SECONDS)) {
+            throw new IOException("charon in " + node + " survived SIGKILL");
+        }
     }
 
     private String swanctl(String... args) throws IOException, InterruptedException {
+        Lab.Result r = run(args);
+        if (r.status() != 0) {
+            throw new IOException("swanctl " + String.join(" ", args) + " in " + node + " failed:\n" + r.out()
+                    + "\ncharon log:\n" + log());
+        }
+        return r.out();
+    }
+
+    private Lab.Result run(String... args) throws IOException, InterruptedException {
         String[] cmd = new String[args.length + 6];
         cmd[0] = "env";
         cmd[1] = "STRONGSWAN_CONF=" + config.dir().resolve("strongswan.conf");
@@ -84,11 +131,6 @@ final class StrongSwan {
         System.arraycopy(args, 0, cmd, 4, args.length);
         cmd[cmd.length - 2] = "--uri";
         cmd[cmd.length - 1] = "unix://" + config.vici();
-        Lab.Result r = lab.exec(node, cmd);
-        if (r.status() != 0) {
-            throw new IOException("swanctl " + String.join(" ", args) + " in " + node + " failed:\n" + r.out()
-                    + "\ncharon log:\n" + log());
-        }
-        return r.out();
+        return lab.exec(node, cmd);
     }
 }
