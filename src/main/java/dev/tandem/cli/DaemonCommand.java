@@ -44,6 +44,10 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--udp-port", defaultValue = "4500", description = "ESP-in-UDP port (default ${DEFAULT-VALUE}).")
     int udpPort;
 
+    @Option(names = "--ike-port", defaultValue = "500", hidden = true,
+            description = "IKE port (default ${DEFAULT-VALUE}); peers send to 500, another port is for tests.")
+    int ikePort;
+
     @Option(names = "--no-routes", description = "Do not route the flows' remote networks into the TUN device.")
     boolean noRoutes;
 
@@ -70,7 +74,8 @@ final class DaemonCommand implements Callable<Integer> {
         Path socket = control != null ? control : dir.resolve("tandemd.sock");
         Tandemd d;
         try {
-            d = Tandemd.start(new Tandemd.Options(dir, socket, tun, mtu, replayWindow, udpPort, !noRoutes, routeTable, !noOffload));
+            d = Tandemd.start(new Tandemd.Options(dir, socket, tun, mtu, replayWindow, udpPort, !noRoutes, routeTable, !noOffload,
+                    ikePort));
         } catch (ConfigError e) {
             e.problems().forEach(p -> parent.stdio().err().println(p));
             parent.stdio().err().println("tandemd: configuration not loaded, not starting");

@@ -6,7 +6,10 @@ import dev.tandem.conf.ipsec.IkeRule;
 import dev.tandem.conf.ipsec.IpsecRule;
 import dev.tandem.conf.ipsec.SaBundleRule;
 import dev.tandem.conf.ipsec.SaRule;
+import dev.tandem.conf.isakmpd.IkeRuleTranslator;
+import dev.tandem.conf.isakmpd.IkeTranslation;
 import dev.tandem.control.ControlClient;
+import dev.tandem.control.IkeCommandCodec;
 import dev.tandem.control.Message;
 import dev.tandem.control.SadbCodec;
 import dev.tandem.sadb.Flow;
@@ -27,11 +30,14 @@ final class DaemonLink implements AutoCloseable {
 
     private final Path socket;
     private final Consumer<String> warn;
+    private final IkeRuleTranslator ike;
     private ControlClient client;
 
-    DaemonLink(Path socket, Consumer<String> warn) {
+    /** @param ike turns ike rules into the isakmpd commands tandemd's IKE daemon takes */
+    DaemonLink(Path socket, Consumer<String> warn, IkeRuleTranslator ike) {
         this.socket = socket;
         this.warn = warn;
+        this.ike = ike;
     }
 
     private ControlClient client() throws IOException {
@@ -113,7 +119,12 @@ final class DaemonLink implements AutoCloseable {
                 return "SA bundles are not supported";
             }
             case IkeRule i -> {
-                return "this build has no IKE daemon";
+                // as OpenBSD's ipsecctl: the rule goes to the IKE daemon, not into the SADB
+                IkeTranslation t = delete ? ike.teardown(i) : ike.configure(i);
+                if (!t.ok()) {
+                    return t.error();
+                }
+                answer = call(delete ? "ike-delete" : "ike-add", IkeCommandCodec.encode(t.commands()), l -> { });
             }
         }
         return answer.verb().equals("ok") ? null : answer.get("message");

@@ -130,13 +130,15 @@ final class IpsecctlCommand implements Callable<Integer> {
             }
         }
 
-        try (DaemonLink daemon = new DaemonLink(ControlPath.resolve(control), this::warn)) {
+        IpsecConfParser.Environment env = IpsecConfParser.Environment.system();
+        IkeRuleTranslator ike = new IkeRuleTranslator(env.resolver()::hostname);
+        try (DaemonLink daemon = new DaemonLink(ControlPath.resolve(control), this::warn, ike)) {
             int error = 0;
             if (flush && !noAction) {
                 error |= daemon.flush();
             }
             if (file != null) {
-                error |= rules(macros, daemon);
+                error |= rules(macros, env, ike, daemon);
             }
             if (modifier != null) {
                 error |= daemon.show(modifier, collapse, showKeys, verbose.length > 0, this::printNow);
@@ -160,8 +162,8 @@ final class IpsecctlCommand implements Callable<Integer> {
     }
 
     /** Parses the rules; loads them into tandemd unless -n. */
-    private int rules(List<Map.Entry<String, String>> macros, DaemonLink daemon) {
-        IpsecConfParser.Environment env = IpsecConfParser.Environment.system();
+    private int rules(List<Map.Entry<String, String>> macros, IpsecConfParser.Environment env, IkeRuleTranslator ike,
+                      DaemonLink daemon) {
         String name = "-".equals(file) ? "stdin" : ByteText.fromJava(file);
         Optional<byte[]> text = read(name, env);
         if (text.isEmpty()) {
@@ -170,7 +172,7 @@ final class IpsecctlCommand implements Callable<Integer> {
         }
         boolean v = verbose.length > 0;
         RuleEcho echo = new RuleEcho(stdout(), this::warn, new RulePrinter(env.netdb()),
-                new IkeRuleTranslator(env.resolver()::hostname),
+                ike,
                 new RuleEcho.Options(v, verbose.length > 1, showKeys, delete, false));
         IpsecConfParser.Result result;
         try {

@@ -10,6 +10,9 @@ import dev.tandem.conf.ipsec.IpsecRule;
 import dev.tandem.conf.ipsec.RulePrinter;
 import dev.tandem.conf.ipsec.SaBundleRule;
 import dev.tandem.conf.ipsec.SaRule;
+import dev.tandem.conf.isakmpd.ConfCommand;
+import dev.tandem.conf.isakmpd.IkeRuleTranslator;
+import dev.tandem.conf.isakmpd.IkeTranslation;
 import dev.tandem.sadb.Flow;
 import dev.tandem.sadb.SaSpec;
 import java.io.IOException;
@@ -28,9 +31,12 @@ import java.util.function.Consumer;
  */
 final class IpsecConfFile {
 
-    /** What the file asks to be installed. */
-    record Contents(List<SaSpec> sas, List<Flow> flows) {
-        static final Contents EMPTY = new Contents(List.of(), List.of());
+    /**
+     * What the file asks to be installed: SAs and flows into the SADB, and
+     * the isakmpd configuration of its ike rules into the IKE daemon.
+     */
+    record Contents(List<SaSpec> sas, List<Flow> flows, List<ConfCommand> ike) {
+        static final Contents EMPTY = new Contents(List.of(), List.of(), List.of());
     }
 
     private IpsecConfFile() {
@@ -72,6 +78,8 @@ final class IpsecConfFile {
         RulePrinter printer = new RulePrinter(env.netdb());
         List<SaSpec> sas = new ArrayList<>();
         List<Flow> flows = new ArrayList<>();
+        List<ConfCommand> ike = new ArrayList<>();
+        IkeRuleTranslator translator = new IkeRuleTranslator(env.resolver()::hostname);
         for (IpsecRule r : result.rules()) {
             switch (r) {
                 case FlowRule f -> flows.add(ManualKeying.flow(f));
@@ -83,13 +91,26 @@ final class IpsecConfFile {
                     }
                 }
                 case SaBundleRule b -> errors.add(file + ": SA bundles are not supported: " + printer.bundle(b).strip());
-                case IkeRule i -> warn.accept(file + ": ike rule " + i.number()
-                        + " is not negotiated: this build has no IKE daemon yet");
+                case IkeRule i -> {
+                    IkeTranslation t = translator.configure(i);
+                    String why = IkeRules.check(t);
+                    if (why == null) {
+                        ike.addAll(t.commands());
+                    } else {
+                        errors.add(file + ": ike rule " + i.number() + ": " + why);
+                    }
+                }
+            }
+        }
+        if (errors.isEmpty()) {
+            String why = IkeRules.check(ike);
+            if (why != null) {
+                errors.add(file + ": ike rules: " + why);
             }
         }
         if (!errors.isEmpty()) {
             throw new ConfigError(errors);
         }
-        return new Contents(sas, flows);
+        return new Contents(sas, flows, ike);
     }
 }

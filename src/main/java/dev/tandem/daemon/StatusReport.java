@@ -29,7 +29,8 @@ record StatusReport(Map<String, Object> root, String carpText) {
     static final int FORMAT = 1;
 
     static StatusReport of(Sadb sadb, DataPlane plane, Tandemd.Options options, LinuxTun tun, LinuxUdpEspPort udp,
-                          dev.tandem.carp.CarpStatus carp, dev.tandem.sync.SyncStatus sync) {
+                          dev.tandem.carp.CarpStatus carp, dev.tandem.sync.SyncStatus sync,
+                          dev.tandem.ike.IkeStatus ike, IkeReport.Traffic ikeTraffic) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);
         Map<String, Object> dp = new LinkedHashMap<>();
@@ -104,7 +105,9 @@ record StatusReport(Map<String, Object> root, String carpText) {
         root.put("flows", flows);
         root.put("carp", CarpReport.json(carp));
         root.put("sync", SyncReport.json(sync));
-        return new StatusReport(root, CarpReport.text(carp) + SyncReport.text(sync));
+        Map<String, Object> ikeJson = IkeReport.json(ike, ikeTraffic);
+        root.put("ike", ikeJson);
+        return new StatusReport(root, CarpReport.text(carp) + SyncReport.text(sync) + IkeReport.text(ikeJson));
     }
 
     private static String transform(EspTransform t) {

@@ -18,6 +18,14 @@ import dev.tandem.control.SadbPrinter;
 import dev.tandem.dataplane.DataPlane;
 import dev.tandem.dataplane.PacketBatch;
 import dev.tandem.loop.ThreadEventLoop;
+import dev.tandem.conf.isakmpd.ConfCommand;
+import dev.tandem.control.IkeCommandCodec;
+import dev.tandem.control.IkeSaPrinter;
+import dev.tandem.ike.IkeDaemon;
+import dev.tandem.ike.policy.IkePolicyException;
+import dev.tandem.os.IkeInbox;
+import dev.tandem.os.IkeListener;
+import dev.tandem.os.UdpIkePort;
 import dev.tandem.os.IpCommand;
 import dev.tandem.os.LinuxAddressManager;
 import dev.tandem.os.LinuxCarpLink;
@@ -34,6 +42,7 @@ import dev.tandem.sadb.SecurityAssociation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -50,9 +59,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One gateway node: the SADB, the data plane on a TUN device with ESP on
- * UDP 4500 and raw IP protocol 50, the control socket, and the rules of
- * DIR/ipsec.conf. Control-plane work (requests, reloads, lifetime ticks) runs
- * on one thread, so the SADB has a single writer.
+ * UDP 4500 and raw IP protocol 50, the IKE daemon on UDP 500 (and 4500,
+ * behind the non-ESP marker), the control socket, and the rules of
+ * DIR/ipsec.conf. Control-plane work (requests, reloads, lifetime ticks,
+ * IKE) runs on one thread, so the SADB has a single writer.
  */
 public final class Tandemd implements ControlHandler, AutoCloseable {
 
@@ -69,9 +79,10 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
      * @param routeTable   routing table of those routes, also the priority of its rule and the
      *                     firewall mark of packets sent past the tunnel
      * @param offload      exchange super-packets with the kernel (segmentation offloads, UDP GSO/GRO)
+     * @param ikePort      UDP port of IKE (500; another only for tests, peers send to 500)
      */
     public record Options(Path dir, Path control, String tun, int mtu, int replayWindow, int udpPort,
-                          boolean routes, int routeTable, boolean offload) { }
+                          boolean routes, int routeTable, boolean offload, int ikePort) { }
 
     private final Options options;
     private final ThreadEventLoop loop = new ThreadEventLoop("control-plane");
@@ -89,6 +100,11 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
     private TcpStreamTransport tcp;
     private Replicator replicator;
     private ScriptHooks hooks;
+    private IkeInbox ikeInbox;
+    private IkeListener ikeListener;
+    private UdpIkePort ikePort;
+    private IkeDaemon ike;
+    private final IkeConfiguration ikeConfig = new IkeConfiguration(p -> ike.configure(p), c -> ike.teardown(c));
 
     private Tandemd(Options options) {
         this.options = options;
@@ -134,9 +150,18 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             }
             IpCommand.run("link", "set", "dev", options.tun(), "mtu", Integer.toString(options.mtu()), "up");
             d.udp = LinuxUdpEspPort.open(null, options.udpPort(), options.offload());
+            // IKE after NAT-T answers from the address the peer sent to (a VIP on a cluster)
+            d.udp.reportDestinations();
+            d.ikeInbox = new IkeInbox(d.loop, (from, local, port, message) -> d.ike.receive(from, local, port,
+                    message));
+            d.ikeListener = IkeListener.open(options.ikePort(), d.ikeInbox);
+            d.ikePort = new UdpIkePort(d.ikeListener.port(), d.udp, d.loop::nanoTime);
+            d.ike = d.call(() -> new IkeDaemon(d.loop, d.sadb, d.ikePort, new SecureRandom(),
+                    new IkeDaemon.Options(options.replayWindow(), IkeDaemon.Options.DEFAULT.maxHalfOpen(),
+                            IkeDaemon.Options.DEFAULT.retransmitFirst(), IkeDaemon.Options.DEFAULT.retransmitLimit())));
             LinuxRawEsp raw = LinuxRawEsp.open(null);
             LinuxClearPort clear = LinuxClearPort.open(options.routeTable());
-            d.dataPlane = new DataPlane(d.sadb, d.tun, d.udp, raw, clear, dg -> { });
+            d.dataPlane = new DataPlane(d.sadb, d.tun, d.udp, raw, clear, d.ikeInbox::natT);
             d.routes.install();
             d.call(() -> {
                 d.apply(contents);
@@ -147,6 +172,11 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             // and that must be in place before the first packet (a restarted node's counters are stale)
             d.startCarp();
             d.dataPlane.start();
+            d.call(() -> {
+                d.ike.start();
+                return null;
+            });
+            d.ikeListener.start();
             d.control = ControlServer.start(options.control(), d);
             LOG.info("tandemd running: {} SAs, {} flows from {}, device {}, control {}", contents.sas().size(),
                     contents.flows().size(), d.ipsecConf(), options.tun(), options.control());
@@ -166,6 +196,10 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         }
         if (carpConf.interfaces().isEmpty()) {
             startSync(sync, null);
+            call(() -> {
+                new IkePassiveMode(sync, ike::passive).start(null);
+                return null;
+            });
             return;
         }
         if (carpConf.interfaces().stream().anyMatch(i -> i.vips().stream()
@@ -182,6 +216,12 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                 .flatMap(i -> i.vips().stream()).toList()));
         startSync(sync, carp);
         call(() -> {
+            IkePassiveMode passive = new IkePassiveMode(sync, ike::passive);
+            String iface = passive.carpInterface();
+            if (iface != null) {
+                carp.subscribe(passive);
+            }
+            passive.start(iface == null ? null : carp.state(iface));
             carp.start();
             return null;
         });
@@ -260,6 +300,24 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         installed = next;
         LOG.info("ipsec.conf applied: {} SAs added, {} changed, {} removed; {} flows added or changed, {} removed",
                 added, changed, oldSas.size(), newFlows.size(), oldFlows.size());
+        try {
+            ikeConfig.file(next.ike());
+            LOG.info("ike: {} phase 1 peers, {} connections", ikeConfig.policy().phase1().size(),
+                    ikeConfig.policy().phase2().size());
+        } catch (IkePolicyException e) {
+            LOG.error("ike: the ike rules of {} together with those loaded by ipsecctl cannot run, "
+                    + "the running IKE configuration stays: {}", ipsecConf(), e.getMessage());
+        }
+    }
+
+    /** ipsecctl -f (or -d -f) with an ike rule: its isakmpd commands. */
+    private Message ikeRule(List<ConfCommand> commands, boolean delete) {
+        String why = ikeConfig.rule(commands, delete);
+        if (why != null) {
+            return error(why);
+        }
+        LOG.info("ike: connection {} {} by ipsecctl", IkeRules.connection(commands), delete ? "deleted" : "loaded");
+        return ok();
     }
 
     /** SIGHUP: re-reads ipsec.conf and applies the difference; a bad file changes nothing. */
@@ -318,6 +376,12 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                         return error("no such flow");
                     }
                 }
+                case "ike-add" -> {
+                    return ikeRule(IkeCommandCodec.decode(m), false);
+                }
+                case "ike-delete" -> {
+                    return ikeRule(IkeCommandCodec.decode(m), true);
+                }
                 case "flush" -> {
                     sadb.flush();
                     installed = IpsecConfFile.Contents.EMPTY;
@@ -328,7 +392,9 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                         "yes".equals(m.get("verbose")), false, true);
                 case "show-all" -> show(out, true, "yes".equals(m.get("collapse")), "yes".equals(m.get("keys")),
                         "yes".equals(m.get("verbose")), true, true);
-                case "status" -> out.accept(StatusReport.of(sadb, dataPlane, options, tun, udp, carpStatus(), syncStatus())
+                case "status" -> out.accept(StatusReport.of(sadb, dataPlane, options, tun, udp, carpStatus(), syncStatus(),
+                        ike.status(), new IkeReport.Traffic(ikeInbox.received(), ikeInbox.dropped(),
+                                ikeInbox.malformed(), ikePort.sent(), ikePort.failed()))
                         .render("yes".equals(m.get("json"))));
                 case "carp-status" -> out.accept("yes".equals(m.get("json"))
                         ? dev.tandem.control.Json.write(CarpReport.json(carpStatus()))
@@ -394,6 +460,9 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             }
             all.forEach(s -> sb.append(printer.sa(s, keys, verbose)));
         }
+        if (flows && sas) {
+            sb.append(IkeSaPrinter.render(ike.status()));
+        }
         if (!sb.isEmpty()) {
             out.accept(sb.toString());
         }
@@ -439,6 +508,17 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         }
         if (tcp != null) {
             tcp.close();
+        }
+        try {
+            if (ike != null) {
+                // its timers and exchanges stop before its sockets close and carp hands the VIPs over
+                loop.executor().submit(ike::close).get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping IKE: {}", e.toString());
+        }
+        if (ikeListener != null) {
+            ikeListener.close();
         }
         try {
             if (carp != null) {

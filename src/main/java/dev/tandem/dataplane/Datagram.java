@@ -14,6 +14,8 @@ public final class Datagram {
     public IpAddress peer;
     /** Sender UDP port; 0 for raw ESP. */
     public int peerPort;
+    /** The address the sender sent to, when the port reports it; else null. */
+    public IpAddress local;
 
     public Datagram(int capacity) {
         this.buf = new byte[capacity];

@@ -13,6 +13,8 @@ public final class DatagramBatch {
     public IpAddress peer;
     /** Sender UDP port; 0 for raw ESP. */
     public int peerPort;
+    /** The address the sender sent to, when the port reports it (IKE's); else null. */
+    public IpAddress local;
 
     public DatagramBatch(int capacity) {
         this.packets = new PacketBatch(capacity);

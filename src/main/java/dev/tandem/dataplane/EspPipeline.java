@@ -243,6 +243,7 @@ public final class EspPipeline {
                 g.length = len;
                 g.peer = d.peer;
                 g.peerPort = d.peerPort;
+                g.local = d.local;
                 ike.accept(g);
                 return;
             }

@@ -52,12 +52,37 @@ public final class LinuxUdpEspPort implements EspPort {
     private volatile boolean gsoWorked;
     private final AtomicBoolean gsoGivenUp = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
+    /** Whether received datagrams come with their destination address (IP_PKTINFO). */
+    private volatile boolean destinations;
     private final ThreadLocal<Receiver> receivers = ThreadLocal.withInitial(Receiver::new);
     private final ThreadLocal<Sender> senders = ThreadLocal.withInitial(Sender::new);
 
-    private record Receiver(MsgHdr msg, SockAddr from) {
-        Receiver() {
-            this(new MsgHdr(DATA_BYTES, RECEIVE_CONTROL_BYTES), new SockAddr());
+    private static final class Receiver {
+        final MsgHdr msg = new MsgHdr(DATA_BYTES, RECEIVE_CONTROL_BYTES);
+        final SockAddr from = new SockAddr();
+        final byte[] destination = new byte[4];
+        final byte[] lastOctets = new byte[4];
+        /** The last destination reported, reused while it repeats: nothing allocated per datagram. */
+        IpAddress lastDestination;
+
+        MsgHdr msg() {
+            return msg;
+        }
+
+        SockAddr from() {
+            return from;
+        }
+
+        /** ipi_addr of struct in_pktinfo (after ipi_ifindex and ipi_spec_dst): the header's destination. */
+        IpAddress destination() {
+            if (!msg.receivedBytes(Libc.IPPROTO_IP, Libc.IP_PKTINFO, 8, destination)) {
+                return null;
+            }
+            if (lastDestination == null || !java.util.Arrays.equals(lastOctets, destination)) {
+                lastDestination = new IpAddress(destination);
+                System.arraycopy(destination, 0, lastOctets, 0, 4);
+            }
+            return lastDestination;
         }
     }
 
@@ -159,6 +184,29 @@ public final class LinuxUdpEspPort implements EspPort {
         }
     }
 
+    /**
+     * Has the kernel report each datagram's destination address (IP_PKTINFO)
+     * in {@link DatagramBatch#local}: which of the host's addresses, a VIP
+     * say, the sender addressed, so that an answer leaves from it. IPv4
+     * sockets only.
+     */
+    public void reportDestinations() throws IOException {
+        if (family != Libc.AF_INET) {
+            throw new IOException("destination addresses are only reported on IPv4 sockets");
+        }
+        if (!guard.enter()) {
+            throw new IOException("UDP ESP socket is closed");
+        }
+        try {
+            if (Libc.setsockopt(guard.fd(), Libc.IPPROTO_IP, Libc.IP_PKTINFO, 1) < 0) {
+                throw new OsException("setsockopt IP_PKTINFO", Libc.errno());
+            }
+            destinations = true;
+        } finally {
+            guard.exit();
+        }
+    }
+
     /** Whether batches still leave with UDP_SEGMENT (false after the kernel refused it). */
     public boolean gsoEnabled() {
         return gso;
@@ -219,6 +267,7 @@ public final class LinuxUdpEspPort implements EspPort {
                     dropped.addAndGet(lost);
                 }
                 if (b.packets.count() > 0) {
+                    b.local = destinations ? r.destination() : null;
                     b.peer = peer;
                     b.peerPort = SockAddr.port(m.name);
                     return b.packets.count();

@@ -141,6 +141,26 @@ final class MsgHdr {
      * malformed chain ends the search.
      */
     int receivedInt(int level, int type) {
+        long at = received(level, type, 4);
+        return at < 0 ? -1 : control.get(JAVA_INT, at);
+    }
+
+    /**
+     * Copies {@code into.length} bytes from offset {@code from} of the data of
+     * the received control message of {@code level} and {@code type}; false
+     * when there is none that long.
+     */
+    boolean receivedBytes(int level, int type, int from, byte[] into) {
+        long at = received(level, type, from + into.length);
+        if (at < 0) {
+            return false;
+        }
+        MemorySegment.copy(control, JAVA_BYTE, at + from, into, 0, into.length);
+        return true;
+    }
+
+    /** Where the data of the received control message of {@code level} and {@code type} starts, or -1. */
+    private long received(int level, int type, int minData) {
         long total = Math.min(hdr.get(JAVA_LONG, CONTROLLEN), control.byteSize());
         long off = 0;
         while (off + CMSG_DATA <= total) {
@@ -149,8 +169,8 @@ final class MsgHdr {
                 return -1;
             }
             if (control.get(JAVA_INT, off + CMSG_LEVEL) == level && control.get(JAVA_INT, off + CMSG_TYPE) == type
-                    && len >= CMSG_DATA + 4) {
-                return control.get(JAVA_INT, off + CMSG_DATA);
+                    && len >= CMSG_DATA + minData) {
+                return off + CMSG_DATA;
             }
             off += align(len);
         }
