@@ -22,6 +22,7 @@ import dev.tandem.sadb.Flow;
 import dev.tandem.sadb.SaId;
 import dev.tandem.sadb.SaProtocol;
 import dev.tandem.sadb.Sadb;
+import dev.tandem.sadb.SecurityAssociation;
 import dev.tandem.sadb.SadbEvent;
 import dev.tandem.sadb.SadbException;
 import java.security.SecureRandom;
@@ -838,6 +839,20 @@ public final class IkeDaemon implements AutoCloseable {
 
     void countRetransmit() {
         counters.inc(IkeCounters.RETRANSMITS);
+    }
+
+    /** Packets received so far on the live inbound SAs negotiated with {@code peer}. */
+    long inboundPackets(IpAddress peer) {
+        long n = 0;
+        for (ChildSaRecord c : children) {
+            if (c.peer().equals(peer)) {
+                SecurityAssociation in = sadb.get(c.sa.inbound());
+                if (in != null) {
+                    n += in.packets();
+                }
+            }
+        }
+        return n;
     }
 
     /** Any authenticated message proves the peer alive. */

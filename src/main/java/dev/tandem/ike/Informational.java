@@ -145,10 +145,21 @@ final class Informational {
         daemon.count(IkeCounters.DELETES_SENT);
     }
 
-    /** RFC 3706: idle for the policy's interval, ask R-U-THERE; five unanswered with backoff mean dead. */
+    /**
+     * RFC 3706: when neither IKE messages nor ESP packets came from the peer
+     * for the policy's interval, ask R-U-THERE, again every retransmit
+     * interval; five unanswered mean dead. Inbound ESP counts as a sign of
+     * life, so a busy tunnel is never probed (the RFC's "worry" metric).
+     */
     void deadPeerDetection(Phase1Sa sa, long now) {
         int interval = sa.policy.dpdSeconds();
         if (interval <= 0 || !sa.peerDpd || daemon.passive() || !daemon.hasPhase1(sa)) {
+            return;
+        }
+        long inbound = daemon.inboundPackets(sa.peer.address());
+        if (inbound != sa.inboundPacketsSeen) {
+            sa.inboundPacketsSeen = inbound;
+            daemon.heard(sa);
             return;
         }
         if (sa.dpdUnanswered == 0) {
@@ -167,7 +178,8 @@ final class Informational {
     void sendDpd(Phase1Sa sa, long now) {
         sa.dpdSequence++;
         sa.dpdUnanswered++;
-        sa.dpdNextNanos = now + daemon.options().retransmitFirst().toNanos() * (1L << (sa.dpdUnanswered - 1));
+        // a fixed interval, not a backoff: the point is to learn soon that the peer is gone
+        sa.dpdNextNanos = now + daemon.options().retransmitFirst().toNanos();
         daemon.count(IkeCounters.DPD_SENT);
         sendInformational(sa, List.of(new Payload.Notification(1, ProtocolId.ISAKMP.code(), sa.cookies(),
                 NotifyType.R_U_THERE.code(), Payloads.int32(sa.dpdSequence))));
@@ -175,7 +187,7 @@ final class Informational {
 
     void peerDead(Phase1Sa sa) {
         IpAddress peer = sa.peer.address();
-        LOG.warn("phase 1 with {}: dead peer, no answer to {} DPD requests; removing its SAs", sa.peer, DPD_TRIES);
+        LOG.warn("phase 1 with {}: peer dead, no answer to {} DPD requests; removing its SAs", peer, DPD_TRIES);
         for (Phase1Sa o : List.copyOf(daemon.phase1Sas())) {
             if (o.peer.address().equals(peer)) {
                 daemon.removePhase1(o);

@@ -90,6 +90,8 @@ final class Phase1Sa {
     long lastActivityNanos;
     long establishedNanos;
     long lastHeardNanos;
+    /** Packets received on the peer's inbound ESP SAs when DPD last looked. */
+    long inboundPacketsSeen;
     Timer softTimer = Timer.NONE;
     Timer hardTimer = Timer.NONE;
     boolean replaced;
