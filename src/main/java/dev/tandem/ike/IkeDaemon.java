@@ -423,7 +423,7 @@ public final class IkeDaemon implements AutoCloseable {
     void phase2Established(QuickMode qm, ChildSaSpec spec) {
         ChildSa child;
         try {
-            child = installer.install(spec, random);
+            child = qm.earlyInbound() != null ? installer.complete(spec, random) : installer.install(spec, random);
         } catch (SadbException | RuntimeException e) {
             phase2Failed(qm, "the SADB refused the SAs: " + e.getMessage());
             return;
@@ -775,6 +775,10 @@ public final class IkeDaemon implements AutoCloseable {
 
     Informational info() {
         return info;
+    }
+
+    ChildSaInstaller installer() {
+        return installer;
     }
 
     RandomGenerator random() {

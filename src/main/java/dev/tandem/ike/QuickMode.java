@@ -17,6 +17,8 @@ import dev.tandem.ike.wire.Payload;
 import dev.tandem.ike.wire.PayloadChain;
 import dev.tandem.ike.wire.Phase2Attribute;
 import dev.tandem.net.IpNet;
+import dev.tandem.sadb.SaId;
+import dev.tandem.sadb.SadbException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +49,8 @@ final class QuickMode {
     private DhKeyPair dh;
     private byte[] pfsSecret;
     private int ourSpi;
+    /** The responder's inbound SA, installed as QM2 left; removed again if QM3 never comes. */
+    private SaId earlyInbound;
     private Phase2Choice choice;
     private List<Payload> clientIds = List.of();
     private byte[] lastReceived;
@@ -174,6 +178,9 @@ final class QuickMode {
         qm.lastReceived = datagram;
         qm.answersLast = true;
         qm.state = State.QM2_SENT;
+        if (!qm.installInboundEarly()) {
+            return null;
+        }
         qm.sendEncrypted(out);
         // QM3 is the initiator's last word; repeating QM2 brings it back if it was lost
         qm.resender.start();
@@ -307,16 +314,37 @@ final class QuickMode {
     }
 
     private void install() {
-        IkeDaemon d = sa.daemon;
+        sa.daemon.phase2Established(this, spec());
+    }
+
+    /** The inbound SA already installed (a responder's, as QM2 left), or null. */
+    SaId earlyInbound() {
+        return earlyInbound;
+    }
+
+    private ChildSaSpec spec() {
         QuickModeKeys k = sa.keys.quickMode();
-        byte[] niB = ni;
-        byte[] nrB = nr;
-        ChildSaSpec spec = new ChildSaSpec(policy.name(), sa.ourAddress(), sa.peer.address(),
+        return new ChildSaSpec(policy.name(), sa.ourAddress(), sa.peer.address(),
                 choice.udpEncapsulated() ? sa.peer.port() : 0, choice, ourSpi,
-                k.espKeys(choice.esp(), pfsSecret, ourSpi, niB, nrB),
-                k.espKeys(choice.esp(), pfsSecret, choice.peerSpi(), niB, nrB),
+                k.espKeys(choice.esp(), pfsSecret, ourSpi, ni, nr),
+                k.espKeys(choice.esp(), pfsSecret, choice.peerSpi(), ni, nr),
                 policy.localNet(), policy.remoteNet(), policy.protocol(), policy.localPort(), policy.remotePort());
-        d.phase2Established(this, spec);
+    }
+
+    /**
+     * The responder's inbound SA goes in before QM2 leaves: the initiator
+     * installs on QM2 and may send before our side has read its QM3 (the race
+     * RFC 2409's commit bit was for). Whether it could be installed.
+     */
+    private boolean installInboundEarly() {
+        try {
+            earlyInbound = sa.daemon.installer().installInbound(spec(), sa.daemon.random());
+            return true;
+        } catch (SadbException | RuntimeException e) {
+            sa.daemon.phase2Refused(sa, NotifyType.NO_PROPOSAL_CHOSEN, "quick mode with " + sa.peer
+                    + ": the SADB refused the inbound SA: " + e.getMessage());
+            return false;
+        }
     }
 
     void fail(String reason) {
@@ -327,6 +355,9 @@ final class QuickMode {
         if (answered) {
             // The initiator may have installed on our QM2 while its QM3 never came: have it drop that pair
             sa.daemon.info().sendDelete(sa, ourSpi);
+            if (earlyInbound != null) {
+                sa.daemon.installer().removeInbound(earlyInbound);
+            }
         }
     }
 

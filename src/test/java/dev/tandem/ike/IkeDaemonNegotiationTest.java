@@ -138,6 +138,21 @@ class IkeDaemonNegotiationTest {
                 .containsEntry("malformed", 0L).containsEntry("unauthenticated", 0L);
     }
 
+    /**
+     * The initiator installs on QM2 and may send at once; the responder must
+     * already hold its inbound SA then, before QM3 has even arrived.
+     */
+    @Test
+    void responderReceivesAsSoonAsTheInitiatorInstalls() {
+        Pair pair = new Pair(5, new TestPolicies());
+        assertThat(pair.net.world.runUntil(() -> pair.a.sadb.sas().size() == 2, Duration.ofSeconds(30))).isTrue();
+        SecurityAssociation toB = pair.a.sadb.sas().stream()
+                .filter(s -> s.id().dst().toString().equals(TestPolicies.B)).findFirst().orElseThrow();
+        assertThat(pair.b.sadb.get(toB.id())).as("B's inbound SA while QM3 is in flight").isNotNull()
+                .satisfies(s -> assertThat(s.spec().keys()).isEqualTo(toB.spec().keys()));
+        assertThat(pair.converge(Duration.ofSeconds(1))).isTrue();
+    }
+
     @Test
     void initiatorBehindNatFloatsToPort4500AndEncapsulatesEsp() {
         Pair pair = new Pair(3, new TestPolicies(), IkeDaemon.Options.DEFAULT,

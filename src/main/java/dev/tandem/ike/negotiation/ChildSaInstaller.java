@@ -38,18 +38,23 @@ public final class ChildSaInstaller {
      * @throws SadbException when the SADB refuses an SA; nothing stays installed then
      */
     public ChildSa install(ChildSaSpec spec, RandomGenerator random) throws SadbException {
+        installInbound(spec, random);
+        return complete(spec, random);
+    }
+
+    /**
+     * Adds the outbound SA and the flows next to an inbound SA that
+     * {@link #installInbound} put in place.
+     *
+     * @throws SadbException when the SADB refuses the SA; the inbound one is removed too then
+     */
+    public ChildSa complete(ChildSaSpec spec, RandomGenerator random) throws SadbException {
         Phase2Choice c = spec.choice();
-        Encapsulation encap = spec.peerNatPort() == 0 ? Encapsulation.RAW
-                : new Encapsulation.Udp(4500, spec.peerNatPort());
-        SaMode mode = c.tunnel() ? SaMode.TUNNEL : SaMode.TRANSPORT;
-        SaLifetime hard = c.lifeSeconds() > 0 ? new SaLifetime(c.lifeSeconds(), 0, 0) : SaLifetime.NONE;
-        SaLifetime soft = softLife(c.lifeSeconds(), random);
-        SaId in = new SaId(spec.local(), SaProtocol.ESP, spec.ourSpi());
+        SaId in = inboundId(spec);
         SaId out = new SaId(spec.peer(), SaProtocol.ESP, c.peerSpi());
-        sadb.add(new SaSpec(in, spec.peer(), mode, spec.inboundKeys(), encap, false, replayWindow, soft, hard));
         try {
-            sadb.add(new SaSpec(out, spec.local(), mode, spec.outboundKeys(), encap, false, replayWindow, soft,
-                    hard));
+            sadb.add(new SaSpec(out, spec.local(), mode(c), spec.outboundKeys(), encapsulation(spec), false,
+                    replayWindow, softLife(c.lifeSeconds(), random), hardLife(c)));
         } catch (SadbException e) {
             sadb.delete(in);
             throw e;
@@ -60,6 +65,36 @@ public final class ChildSaInstaller {
             }
         }
         return new ChildSa(in, out, spec.connection());
+    }
+
+    /**
+     * Installs only the inbound SA. A quick mode responder does this when it
+     * sends its answer: the initiator installs on that answer and may send
+     * at once, before our side has read its last message. {@link #complete}
+     * then adds the rest.
+     */
+    public SaId installInbound(ChildSaSpec spec, RandomGenerator random) throws SadbException {
+        Phase2Choice c = spec.choice();
+        SaId in = inboundId(spec);
+        sadb.add(new SaSpec(in, spec.peer(), mode(c), spec.inboundKeys(), encapsulation(spec), false, replayWindow,
+                softLife(c.lifeSeconds(), random), hardLife(c)));
+        return in;
+    }
+
+    private static SaId inboundId(ChildSaSpec spec) {
+        return new SaId(spec.local(), SaProtocol.ESP, spec.ourSpi());
+    }
+
+    private static SaMode mode(Phase2Choice c) {
+        return c.tunnel() ? SaMode.TUNNEL : SaMode.TRANSPORT;
+    }
+
+    private static Encapsulation encapsulation(ChildSaSpec spec) {
+        return spec.peerNatPort() == 0 ? Encapsulation.RAW : new Encapsulation.Udp(4500, spec.peerNatPort());
+    }
+
+    private static SaLifetime hardLife(Phase2Choice c) {
+        return c.lifeSeconds() > 0 ? new SaLifetime(c.lifeSeconds(), 0, 0) : SaLifetime.NONE;
     }
 
     /**
@@ -80,6 +115,11 @@ public final class ChildSaInstaller {
         boolean in = sadb.delete(sa.inbound());
         boolean out = sadb.delete(sa.outbound());
         return in || out;
+    }
+
+    /** Removes an inbound SA installed ahead by {@link #installInbound} whose quick mode then failed. */
+    public boolean removeInbound(SaId in) {
+        return sadb.delete(in);
     }
 
     /** Removes the connection's flows: when it is torn down, never on a rekey. */
