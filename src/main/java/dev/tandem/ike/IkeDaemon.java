@@ -420,13 +420,14 @@ public final class IkeDaemon implements AutoCloseable {
         return null;
     }
 
-    void phase2Established(QuickMode qm, ChildSaSpec spec) {
+    /** Installs what a quick mode negotiated; false (and counted as failed) if the SADB refused it. */
+    boolean phase2Established(QuickMode qm, ChildSaSpec spec) {
         ChildSa child;
         try {
             child = qm.earlyInbound() != null ? installer.complete(spec, random) : installer.install(spec, random);
         } catch (SadbException | RuntimeException e) {
             phase2Failed(qm, "the SADB refused the SAs: " + e.getMessage());
-            return;
+            return false;
         }
         ChildSaRecord rec = new ChildSaRecord(child, spec, qm.sa.cookiesHex(), TransformNames.of(qm.choice()),
                 loop.nanoTime());
@@ -445,6 +446,7 @@ public final class IkeDaemon implements AutoCloseable {
                 }
             });
         }
+        return true;
     }
 
     void phase2Failed(QuickMode qm, String reason) {
@@ -668,7 +670,7 @@ public final class IkeDaemon implements AutoCloseable {
         }
     }
 
-    private boolean hasLiveChild(String connection) {
+    boolean hasLiveChild(String connection) {
         return children.stream().anyMatch(c -> c.connection().equals(connection) && !c.retiring
                 && sadb.get(c.sa.inbound()) != null && sadb.get(c.sa.outbound()) != null);
     }
@@ -710,7 +712,7 @@ public final class IkeDaemon implements AutoCloseable {
         }
     }
 
-    private ChildSaRecord childOf(SaId id) {
+    ChildSaRecord childOf(SaId id) {
         for (ChildSaRecord c : children) {
             if (c.sa.inbound().equals(id) || c.sa.outbound().equals(id)) {
                 return c;

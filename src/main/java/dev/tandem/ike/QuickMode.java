@@ -18,6 +18,7 @@ import dev.tandem.ike.wire.PayloadChain;
 import dev.tandem.ike.wire.Phase2Attribute;
 import dev.tandem.net.IpNet;
 import dev.tandem.sadb.SaId;
+import dev.tandem.sadb.SaProtocol;
 import dev.tandem.sadb.SadbException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -49,8 +50,14 @@ final class QuickMode {
     private DhKeyPair dh;
     private byte[] pfsSecret;
     private int ourSpi;
-    /** The responder's inbound SA, installed as QM2 left; removed again if QM3 never comes. */
+    /**
+     * A responder's rekey: the inbound SA installed as QM2 left (the old
+     * outbound SA carries our traffic until QM3); removed again if QM3 never
+     * comes.
+     */
     private SaId earlyInbound;
+    /** A responder's first SAs of a connection: all installed as QM2 left. */
+    private boolean installedOnAnswer;
     private Phase2Choice choice;
     private List<Payload> clientIds = List.of();
     private byte[] lastReceived;
@@ -178,7 +185,13 @@ final class QuickMode {
         qm.lastReceived = datagram;
         qm.answersLast = true;
         qm.state = State.QM2_SENT;
-        if (!qm.installInboundEarly()) {
+        if (!d.hasLiveChild(policy.name())) {
+            // nothing carries this traffic yet: be ready both ways before the initiator sends
+            if (!d.phase2Established(qm, qm.spec())) {
+                return null;
+            }
+            qm.installedOnAnswer = true;
+        } else if (!qm.installInboundEarly()) {
             return null;
         }
         qm.sendEncrypted(out);
@@ -227,7 +240,9 @@ final class QuickMode {
             sa.daemon.heard(sa);
             resender.stop();
             state = State.DONE;
-            install();
+            if (!installedOnAnswer) {
+                install();
+            }
         }
     }
 
@@ -332,9 +347,10 @@ final class QuickMode {
     }
 
     /**
-     * The responder's inbound SA goes in before QM2 leaves: the initiator
-     * installs on QM2 and may send before our side has read its QM3 (the race
-     * RFC 2409's commit bit was for). Whether it could be installed.
+     * On a rekey the responder's inbound SA goes in before QM2 leaves: the
+     * initiator installs on QM2 and may send with the new SA before our side
+     * has read its QM3 (the race RFC 2409's commit bit was for); our own
+     * traffic stays on the old SA until QM3. Whether it could be installed.
      */
     private boolean installInboundEarly() {
         try {
@@ -357,6 +373,11 @@ final class QuickMode {
             sa.daemon.info().sendDelete(sa, ourSpi);
             if (earlyInbound != null) {
                 sa.daemon.installer().removeInbound(earlyInbound);
+            }
+            ChildSaRecord installed = installedOnAnswer
+                    ? sa.daemon.childOf(new SaId(sa.ourAddress(), SaProtocol.ESP, ourSpi)) : null;
+            if (installed != null) {
+                sa.daemon.removeChild(installed);
             }
         }
     }
