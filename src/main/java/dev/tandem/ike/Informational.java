@@ -56,22 +56,22 @@ final class Informational {
         if (d.protocolId() == ProtocolId.IPSEC_ESP.code() && d.spiSize() == 4) {
             for (byte[] spi : d.spis()) {
                 int s = Payloads.int32(spi);
-                for (ChildSaRecord c : List.copyOf(daemon.children())) {
+                for (ChildSaRecord c : List.copyOf(daemon.connections().children())) {
                     if (c.outboundSpi() == s && c.peer().equals(sa.peer.address())) {
                         LOG.info("{} deletes connection {} SPIs in 0x{} out 0x{}{}", sa.peer, c.connection(),
                                 IkeDaemon.hex(c.inboundSpi()), IkeDaemon.hex(c.outboundSpi()), daemon.passive() ? " (kept: passive)" : "");
                         if (!daemon.passive()) {
-                            daemon.removeChild(c);
+                            daemon.connections().removeChild(c);
                         }
                     }
                 }
             }
         } else if (d.protocolId() == ProtocolId.ISAKMP.code() && d.spiSize() == 16) {
             for (byte[] spi : d.spis()) {
-                Phase1Sa target = daemon.phase1(Payloads.cookie(spi, 0), Payloads.cookie(spi, 8));
+                Phase1Sa target = daemon.phase1s().get(Payloads.cookie(spi, 0), Payloads.cookie(spi, 8));
                 if (target != null && target.peer.address().equals(sa.peer.address())) {
                     LOG.info("{} deletes phase 1 {}", sa.peer, target.cookiesHex());
-                    daemon.removePhase1(target);
+                    daemon.phase1Lifecycle().remove(target);
                 }
             }
         }
@@ -119,7 +119,7 @@ final class Informational {
     }
 
     void sendDelete(ChildSaRecord c) {
-        Phase1Sa sa = daemon.newestPhase1(c.peer());
+        Phase1Sa sa = daemon.phase1s().newest(c.peer());
         if (sa == null) {
             LOG.info("no phase 1 with {} to send the DELETE of SPI 0x{}", c.peer(), IkeDaemon.hex(c.inboundSpi()));
             return;
@@ -153,17 +153,18 @@ final class Informational {
      */
     void deadPeerDetection(Phase1Sa sa, long now) {
         int interval = sa.policy.dpdSeconds();
-        if (interval <= 0 || !sa.peerDpd || daemon.passive() || !daemon.hasPhase1(sa)) {
+        if (interval <= 0 || !sa.peerDpd || daemon.passive() || !daemon.phase1s().contains(sa)) {
             return;
         }
-        long inbound = daemon.inboundPackets(sa.peer.address());
+        long inbound = daemon.connections().inboundPackets(sa.peer.address());
         if (inbound != sa.inboundPacketsSeen) {
             sa.inboundPacketsSeen = inbound;
             daemon.heard(sa);
             return;
         }
         if (sa.dpdUnanswered == 0) {
-            if (now - sa.lastHeardNanos >= interval * 1_000_000_000L && daemon.newestPhase1(sa.peer.address()) == sa) {
+            if (now - sa.lastHeardNanos >= interval * 1_000_000_000L
+                    && daemon.phase1s().newest(sa.peer.address()) == sa) {
                 sendDpd(sa, now);
             }
         } else if (now >= sa.dpdNextNanos) {
@@ -188,16 +189,16 @@ final class Informational {
     void peerDead(Phase1Sa sa) {
         IpAddress peer = sa.peer.address();
         LOG.warn("phase 1 with {}: peer dead, no answer to {} DPD requests; removing its SAs", peer, DPD_TRIES);
-        for (Phase1Sa o : List.copyOf(daemon.phase1Sas())) {
+        for (Phase1Sa o : List.copyOf(daemon.phase1s().all())) {
             if (o.peer.address().equals(peer)) {
-                daemon.removePhase1(o);
+                daemon.phase1Lifecycle().remove(o);
             }
         }
-        for (ChildSaRecord c : List.copyOf(daemon.children())) {
+        for (ChildSaRecord c : List.copyOf(daemon.connections().children())) {
             if (c.peer().equals(peer)) {
-                daemon.removeChild(c);
+                daemon.connections().removeChild(c);
             }
         }
-        daemon.checkConnections();
+        daemon.connections().checkConnections();
     }
 }

@@ -249,7 +249,7 @@ final class Phase1Sa {
         choice = accepted.get();
         peerNatT = Payloads.hasVendorId(m.payloads(), Payloads.NAT_T_VID);
         peerDpd = Payloads.hasVendorId(m.payloads(), Payloads.DPD_VID);
-        daemon.responderCookieLearned(this, m.header().responderCookie());
+        daemon.phase1s().responderCookieLearned(this, m.header().responderCookie());
         dh = choice.group().generate(daemon.secureRandom());
         gxi = dh.publicValue();
         ni = daemon.randomBytes(NONCE_LENGTH);
@@ -375,7 +375,7 @@ final class Phase1Sa {
         }
         peerNatT = Payloads.hasVendorId(m.payloads(), Payloads.NAT_T_VID);
         peerDpd = Payloads.hasVendorId(m.payloads(), Payloads.DPD_VID);
-        daemon.responderCookieLearned(this, responderCookie);
+        daemon.phase1s().responderCookieLearned(this, responderCookie);
         useKeys(k);
         if (!acceptPeerId(id)) {
             return;
@@ -514,7 +514,7 @@ final class Phase1Sa {
     }
 
     private void addInitialContact(List<Payload> out) {
-        if (!daemon.hasOtherPhase1(this)) {
+        if (!daemon.phase1s().hasOther(this)) {
             byte[] spi = Arrays.copyOf(cookieI(), 16);
             System.arraycopy(cookieR(), 0, spi, 8, 8);
             out.add(new Payload.Notification(1, ProtocolId.ISAKMP.code(), spi, NotifyType.INITIAL_CONTACT.code(),
@@ -550,12 +550,12 @@ final class Phase1Sa {
         establishedNanos = daemon.loop().nanoTime();
         lastHeardNanos = establishedNanos;
         dh = null;
-        daemon.phase1Established(this);
+        daemon.phase1Lifecycle().established(this);
     }
 
     void fail(String reason) {
         resender.stop();
-        daemon.phase1Failed(this, reason);
+        daemon.phase1Lifecycle().failed(this, reason);
     }
 
     private void noAnswer() {

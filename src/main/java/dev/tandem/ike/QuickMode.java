@@ -82,7 +82,7 @@ final class QuickMode {
     static QuickMode initiate(Phase1Sa sa, long messageId, Phase2Policy policy, ChildSaRecord replaces) {
         IkeDaemon d = sa.daemon;
         QuickMode qm = new QuickMode(sa, messageId, true, policy, replaces);
-        qm.ourSpi = d.allocateSpi();
+        qm.ourSpi = d.connections().allocateSpi();
         qm.ni = d.randomBytes(NONCE_LENGTH);
         List<Payload> after = new ArrayList<>();
         after.add(Phase2Proposals.offer(policy.transforms(), qm.ourSpi, sa.natT));
@@ -139,10 +139,11 @@ final class QuickMode {
         } else {
             throw new MalformedIsakmp("id", ids.size() + " client IDs, expected none or two");
         }
-        Phase2Policy policy = d.connectionFor(sa, ourNet, theirNet, protocol, ourPort, theirPort);
+        Phase2Policy policy = d.connections().connectionFor(sa, ourNet, theirNet, protocol, ourPort, theirPort);
         String what = "quick mode with " + sa.peer + " for " + theirNet + " -> " + ourNet;
         if (policy == null) {
-            d.phase2Refused(sa, NotifyType.INVALID_ID_INFORMATION, what + ": no connection matches these IDs");
+            d.connections().phase2Refused(sa, NotifyType.INVALID_ID_INFORMATION,
+                    what + ": no connection matches these IDs");
             return null;
         }
         var chosen = Phase2Proposals.choose(offered, policy.transforms(), sa.natT);
@@ -158,7 +159,7 @@ final class QuickMode {
         }
         Phase2Choice choice = chosen.get();
         if ((choice.pfs() == null) != (ke == null)) {
-            d.phase2Refused(sa, NotifyType.INVALID_KEY_INFORMATION, what + ": key exchange payload "
+            d.connections().phase2Refused(sa, NotifyType.INVALID_KEY_INFORMATION, what + ": key exchange payload "
                     + (ke == null ? "missing for PFS" : "without PFS in the proposal"));
             return null;
         }
@@ -166,7 +167,7 @@ final class QuickMode {
         qm.iv = o.nextIv();
         qm.ni = ni;
         qm.choice = choice;
-        qm.ourSpi = d.allocateSpi();
+        qm.ourSpi = d.connections().allocateSpi();
         qm.nr = d.randomBytes(NONCE_LENGTH);
         List<Payload> after = new ArrayList<>();
         after.add(Phase2Proposals.reply(offered, choice, qm.ourSpi));
@@ -185,9 +186,9 @@ final class QuickMode {
         qm.lastReceived = datagram;
         qm.answersLast = true;
         qm.state = State.QM2_SENT;
-        if (!d.hasLiveChild(policy.name())) {
+        if (!d.connections().hasLiveChild(policy.name())) {
             // nothing carries this traffic yet: be ready both ways before the initiator sends
-            if (!d.phase2Established(qm, qm.spec())) {
+            if (!d.connections().phase2Established(qm, qm.spec())) {
                 return null;
             }
             qm.installedOnAnswer = true;
@@ -329,7 +330,7 @@ final class QuickMode {
     }
 
     private void install() {
-        sa.daemon.phase2Established(this, spec());
+        sa.daemon.connections().phase2Established(this, spec());
     }
 
     /** The inbound SA already installed (a responder's, as QM2 left), or null. */
@@ -354,10 +355,10 @@ final class QuickMode {
      */
     private boolean installInboundEarly() {
         try {
-            earlyInbound = sa.daemon.installer().installInbound(spec(), sa.daemon.random());
+            earlyInbound = sa.daemon.connections().installer().installInbound(spec(), sa.daemon.random());
             return true;
         } catch (SadbException | RuntimeException e) {
-            sa.daemon.phase2Refused(sa, NotifyType.NO_PROPOSAL_CHOSEN, "quick mode with " + sa.peer
+            sa.daemon.connections().phase2Refused(sa, NotifyType.NO_PROPOSAL_CHOSEN, "quick mode with " + sa.peer
                     + ": the SADB refused the inbound SA: " + e.getMessage());
             return false;
         }
@@ -367,17 +368,17 @@ final class QuickMode {
         resender.stop();
         boolean answered = !initiator && state == State.QM2_SENT;
         state = State.DONE;
-        sa.daemon.phase2Failed(this, reason);
+        sa.daemon.connections().phase2Failed(this, reason);
         if (answered) {
             // The initiator may have installed on our QM2 while its QM3 never came: have it drop that pair
             sa.daemon.info().sendDelete(sa, ourSpi);
             if (earlyInbound != null) {
-                sa.daemon.installer().removeInbound(earlyInbound);
+                sa.daemon.connections().installer().removeInbound(earlyInbound);
             }
             ChildSaRecord installed = installedOnAnswer
-                    ? sa.daemon.childOf(new SaId(sa.ourAddress(), SaProtocol.ESP, ourSpi)) : null;
+                    ? sa.daemon.connections().childOf(new SaId(sa.ourAddress(), SaProtocol.ESP, ourSpi)) : null;
             if (installed != null) {
-                sa.daemon.removeChild(installed);
+                sa.daemon.connections().removeChild(installed);
             }
         }
     }
@@ -385,7 +386,7 @@ final class QuickMode {
     private void noAnswer() {
         fail("no answer after " + resender.count() + " retransmits");
         if (initiator) {
-            sa.daemon.phase1Unresponsive(sa);
+            sa.daemon.phase1Lifecycle().unresponsive(sa);
         }
     }
 

@@ -37,14 +37,20 @@ final class StrongSwan {
      * the connection is what starts or traps it.
      */
     static StrongSwan start(Lab lab, String node, StrongSwanConfig config) throws IOException, InterruptedException {
+        return start(lab, node, config, config.strongswanConf(), config.swanctlConf());
+    }
+
+    /** Like {@link #start(Lab, String, StrongSwanConfig)} with the two files' texts as given (a benchmark's tuning). */
+    static StrongSwan start(Lab lab, String node, StrongSwanConfig config, String strongswanConf, String swanctlConf)
+            throws IOException, InterruptedException {
         Path dir = config.dir();
         Path run = dir.resolve("run");
         Files.createDirectories(run);
         Files.createDirectories(config.swanctlDir());
         Path conf = dir.resolve("strongswan.conf");
-        Files.writeString(conf, config.strongswanConf());
+        Files.writeString(conf, strongswanConf);
         Path swanctl = config.swanctlDir().resolve("swanctl.conf");
-        Files.writeString(swanctl, config.swanctlConf());
+        Files.writeString(swanctl, swanctlConf);
         Files.setPosixFilePermissions(swanctl, PosixFilePermissions.fromString("rw-------"));
         // charon 5.9 writes its pid file to the fixed path /var/run/charon.pid
         // and refuses to start if another charon holds it: a private mount
@@ -58,6 +64,11 @@ final class StrongSwan {
         s.swanctl("--load-creds", "--noprompt");
         s.swanctl("--load-conns");
         return s;
+    }
+
+    /** The process that becomes charon (its CPU time, with its descendants'). */
+    Process process() {
+        return charon.process();
     }
 
     StrongSwanConfig config() {

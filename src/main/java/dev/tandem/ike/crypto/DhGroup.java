@@ -8,14 +8,14 @@ import java.util.Optional;
  * Description"), with public values and shared secrets in IKE wire form.
  */
 public enum DhGroup {
-    MODP_768(1, new ModpExchange(ModpPrimes.MODP_768)),
-    MODP_1024(2, new ModpExchange(ModpPrimes.MODP_1024)),
-    MODP_1536(5, new ModpExchange(ModpPrimes.MODP_1536)),
-    MODP_2048(14, new ModpExchange(ModpPrimes.MODP_2048)),
-    MODP_3072(15, new ModpExchange(ModpPrimes.MODP_3072)),
-    MODP_4096(16, new ModpExchange(ModpPrimes.MODP_4096)),
-    MODP_6144(17, new ModpExchange(ModpPrimes.MODP_6144)),
-    MODP_8192(18, new ModpExchange(ModpPrimes.MODP_8192)),
+    MODP_768(1, new ModpExchange(ModpPrimes.MODP_768, 256)),
+    MODP_1024(2, new ModpExchange(ModpPrimes.MODP_1024, 256)),
+    MODP_1536(5, new ModpExchange(ModpPrimes.MODP_1536, 320)),
+    MODP_2048(14, new ModpExchange(ModpPrimes.MODP_2048, 320)),
+    MODP_3072(15, new ModpExchange(ModpPrimes.MODP_3072, 420)),
+    MODP_4096(16, new ModpExchange(ModpPrimes.MODP_4096, 480)),
+    MODP_6144(17, new ModpExchange(ModpPrimes.MODP_6144, 540)),
+    MODP_8192(18, new ModpExchange(ModpPrimes.MODP_8192, 620)),
     ECP_256(19, new EcpExchange("secp256r1", 32)),
     ECP_384(20, new EcpExchange("secp384r1", 48)),
     CURVE25519(31, new X25519Exchange());

@@ -11,13 +11,28 @@ import javax.crypto.interfaces.DHPublicKey;
 import javax.crypto.spec.DHParameterSpec;
 import javax.crypto.spec.DHPublicKeySpec;
 
-/** A MODP group (RFC 2409 section 6, RFC 3526): public values and secrets are big-endian, padded to the prime. */
-record ModpExchange(BigInteger prime) implements KeyExchange {
+/**
+ * A MODP group (RFC 2409 section 6, RFC 3526): public values and secrets are
+ * big-endian, padded to the prime.
+ *
+ * @param exponentBits length of the private exponent. A full-length one (the
+ *                     JDK's default) makes every exchange several times
+ *                     slower for no gain: RFC 3526 section 8 gives the
+ *                     exponent sizes that match each group's strength; we use
+ *                     its larger estimate
+ */
+record ModpExchange(BigInteger prime, int exponentBits) implements KeyExchange {
 
     private static final BigInteger GENERATOR = BigInteger.TWO;
 
+    ModpExchange {
+        if (exponentBits < 256 || exponentBits >= prime.bitLength()) {
+            throw new IllegalArgumentException("private exponent of " + exponentBits + " bits");
+        }
+    }
+
     private DHParameterSpec params() {
-        return new DHParameterSpec(prime, GENERATOR);
+        return new DHParameterSpec(prime, GENERATOR, exponentBits);
     }
 
     @Override

@@ -96,6 +96,21 @@ class DhGroupTest {
         assertThat(a.publicValue()).isEqualTo(toFixed(y, 96));
     }
 
+    /** RFC 3526 section 8: exponents sized to the group's strength, not to the prime. */
+    @ParameterizedTest
+    @ValueSource(strings = {"MODP_1024:256", "MODP_2048:320", "MODP_3072:420", "MODP_8192:620"})
+    void modpPrivateExponentsHaveTheRfc3526Length(String spec) {
+        DhGroup group = DhGroup.valueOf(spec.substring(0, spec.indexOf(':')));
+        int bits = Integer.parseInt(spec.substring(spec.indexOf(':') + 1));
+        int longest = 0;
+        for (int i = 0; i < 8; i++) {
+            var priv = (javax.crypto.interfaces.DHPrivateKey) group.generate(RANDOM).privateKey();
+            longest = Math.max(longest, priv.getX().bitLength());
+        }
+        // eight draws: the top bit is set in at least one but for a 1 in 256 chance
+        assertThat(longest).isLessThanOrEqualTo(bits).isGreaterThan(bits - 8);
+    }
+
     private static byte[] toFixed(BigInteger v, int len) {
         byte[] raw = v.toByteArray();
         byte[] out = new byte[len];
