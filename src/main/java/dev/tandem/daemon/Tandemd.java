@@ -236,6 +236,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         replicator = call(() -> {
             Replicator r = new Replicator(sync, loop, sadb, tcp, c, new java.security.SecureRandom(),
                     Replicator.Options.DEFAULT);
+            r.replicateIke(ike);
             r.start();
             return r;
         });

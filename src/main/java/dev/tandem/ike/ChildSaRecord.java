@@ -30,6 +30,15 @@ final class ChildSaRecord {
         this.createdNanos = createdNanos;
     }
 
+    /** What a cluster backup needs to know of this pair (its SAs replicate on their own). */
+    ChildState export(long now) {
+        long ckyI = Long.parseUnsignedLong(phase1Cookies, 0, 16, 16);
+        long ckyR = Long.parseUnsignedLong(phase1Cookies, 17, 33, 16);
+        return new ChildState(spec.connection(), ckyI, ckyR, sa.inbound(), sa.outbound(), spec.local(), spec.peer(),
+                spec.peerNatPort(), spec.choice(), spec.localNet(), spec.remoteNet(), spec.protocol(),
+                spec.localPort(), spec.remotePort(), Math.max(0, (now - createdNanos) / 1_000_000));
+    }
+
     String connection() {
         return spec.connection();
     }

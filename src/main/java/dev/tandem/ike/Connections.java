@@ -163,9 +163,42 @@ final class Connections {
     }
 
     void removeChild(ChildSaRecord c) {
-        children.remove(c);
-        c.retiring = true;
+        forget(c);
         installer.remove(c.sa);
+    }
+
+    /** The record goes; its SAs are left to whoever removes them (the SADB itself, or SA replication). */
+    void forget(ChildSaRecord c) {
+        if (children.remove(c)) {
+            daemon.stateChanged(new IkeStateEvent.ChildRemoved(c.sa.inbound()));
+        }
+        c.retiring = true;
+    }
+
+    /**
+     * A pair of SAs another node of the cluster negotiated. The SAs themselves
+     * come through SA replication, ahead of this: their keys are taken from
+     * the SADB, and nothing is installed. False if they are not there.
+     */
+    boolean restore(ChildState s) {
+        SecurityAssociation in = sadb.get(s.inbound());
+        SecurityAssociation out = sadb.get(s.outbound());
+        if (in == null || out == null) {
+            return false;
+        }
+        ChildSaRecord old = childOf(s.inbound());
+        if (old != null) {
+            children.remove(old);
+        }
+        ChildSaSpec spec = new ChildSaSpec(s.connection(), s.local(), s.peer(), s.peerNatPort(), s.choice(),
+                s.inbound().spi(), in.spec().keys(), out.spec().keys(), s.localNet(), s.remoteNet(), s.protocol(),
+                s.localPort(), s.remotePort());
+        long now = daemon.loop().nanoTime();
+        ChildSaRecord rec = new ChildSaRecord(new ChildSa(s.inbound(), s.outbound(), s.connection()), spec,
+                s.phase1Cookies(), TransformNames.of(s.choice()), now - s.ageMillis() * 1_000_000);
+        children.add(rec);
+        daemon.stateChanged(new IkeStateEvent.ChildUpserted(rec.export(now)));
+        return true;
     }
 
     private static boolean covers(IpNet net, IpNet part) {
@@ -212,6 +245,7 @@ final class Connections {
         ChildSaRecord rec = new ChildSaRecord(child, spec, qm.sa.cookiesHex(), TransformNames.of(qm.choice()),
                 daemon.loop().nanoTime());
         children.add(rec);
+        daemon.stateChanged(new IkeStateEvent.ChildUpserted(rec.export(rec.createdNanos)));
         acquired.remove(spec.connection());
         daemon.count(IkeCounters.PHASE2_ESTABLISHED);
         LOG.info("quick mode with {} established: connection {}, {}, SPIs in 0x{} out 0x{}{}{}", qm.sa.peer,
@@ -268,7 +302,7 @@ final class Connections {
             case SadbEvent.Expired x -> gone(x.id());
             case SadbEvent.Deleted d -> gone(d.id());
             case SadbEvent.Acquire a -> acquire(a.flow());
-            case SadbEvent.Flushed f -> children.clear();
+            case SadbEvent.Flushed f -> List.copyOf(children).forEach(this::forget);
             default -> { }
         }
     }
@@ -284,10 +318,14 @@ final class Connections {
 
     private void softExpired(SaId id) {
         ChildSaRecord c = childOf(id);
-        if (c == null || c.rekeying || c.retiring || daemon.passive()) {
+        if (c == null || c.rekeying || c.retiring) {
             return;
         }
+        // a backup's copy too: should it take over, the rekey is overdue (checkConnections starts it)
         c.rekeyWanted = true;
+        if (daemon.passive()) {
+            return;
+        }
         activeConnection(c.connection()).ifPresent(p -> {
             LOG.info("connection {}: SPI 0x{} soft expired, rekeying", c.connection(), IkeDaemon.hex(id.spi()));
             startConnection(p, c);
@@ -297,8 +335,7 @@ final class Connections {
     private void gone(SaId id) {
         ChildSaRecord c = childOf(id);
         if (c != null) {
-            children.remove(c);
-            c.retiring = true;
+            forget(c);
             checkConnections();
         }
     }

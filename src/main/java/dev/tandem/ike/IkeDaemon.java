@@ -7,11 +7,13 @@ import dev.tandem.loop.EventLoop;
 import dev.tandem.net.IpAddress;
 import dev.tandem.sadb.Flow;
 import dev.tandem.sadb.Sadb;
+import dev.tandem.sadb.SaId;
 import dev.tandem.sadb.SadbEvent;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -60,6 +62,8 @@ public final class IkeDaemon implements AutoCloseable {
     private final Connections connections;
     private final Dispatcher dispatcher = new Dispatcher(this, phase1s);
     private final Housekeeping housekeeping = new Housekeeping(this, phase1s);
+    private final StateTransfer transfer;
+    private final List<Consumer<IkeStateEvent>> stateListeners = new ArrayList<>();
 
     private IkePolicy policy = IkePolicy.EMPTY;
     private boolean passive;
@@ -73,6 +77,7 @@ public final class IkeDaemon implements AutoCloseable {
         this.secureRandom = RandomSecureRandom.of(random);
         this.options = options;
         this.connections = new Connections(this, sadb, new ChildSaInstaller(sadb, options.replayWindow()), phase1s);
+        this.transfer = new StateTransfer(this, phase1s, connections);
         this.badInput = new BadInputLog(LOG, loop);
         this.subscriber = e -> loop.execute(() -> connections.sadbEvent(e));
     }
@@ -105,6 +110,7 @@ public final class IkeDaemon implements AutoCloseable {
         passive = on;
         LOG.info("IKE {}", on ? "passive: answering only" : "active: initiating connections");
         if (!on) {
+            phase1Lifecycle.activated();
             connections.checkConnections();
         }
     }
@@ -138,6 +144,69 @@ public final class IkeDaemon implements AutoCloseable {
                     c.spec.choice().lifeSeconds()));
         }
         return new IkeStatus(p1, p2, counters.snapshot(), passive);
+    }
+
+    // ---- cluster replication ----------------------------------------------------
+
+    /** On the loop. The established phase 1 SAs and child SAs, for a cluster backup. Contains keys. */
+    public IkeState exportState() {
+        return transfer.export();
+    }
+
+    /**
+     * On the loop. A backup's copy of the master's state: {@code state} exactly,
+     * nothing else (see {@link #importPhase1} and {@link #importChild}).
+     */
+    public void importState(IkeState state) {
+        transfer.replace(state);
+    }
+
+    /**
+     * On the loop. Adds or updates a phase 1 SA established on another node:
+     * its lifetime runs on from its age there; DPD, rekeys and quick modes
+     * work over it as over our own once not passive. Sends nothing. False
+     * (and logged) when its policy is not configured here.
+     */
+    public boolean importPhase1(Phase1State state) {
+        return transfer.upsert(state);
+    }
+
+    /** On the loop. Forgets a phase 1 SA without telling the peer. */
+    public void removePhase1(long initiatorCookie, long responderCookie) {
+        transfer.remove(initiatorCookie, responderCookie);
+    }
+
+    /**
+     * On the loop. Adds or updates a pair of child SAs negotiated on another
+     * node. Its SAs must already be in the SADB (they replicate first); the
+     * daemon installs nothing. False (and logged) when they are not there.
+     */
+    public boolean importChild(ChildState state) {
+        return transfer.upsert(state);
+    }
+
+    /** On the loop. Forgets a pair of child SAs by its inbound SA, leaving the SADB alone. */
+    public void removeChild(SaId inbound) {
+        transfer.remove(inbound);
+    }
+
+    /** On the loop. Keeps only the phase 1 SAs (cookie pairs as {@link Phase1State#cookies()}) and children named. */
+    public void retainState(Set<String> phase1Cookies, Set<SaId> childInbounds) {
+        transfer.retain(phase1Cookies, childInbounds);
+    }
+
+    /**
+     * On the loop. {@code listener} hears every change a backup must follow,
+     * on the loop, as it happens (events carry keys: never log them whole).
+     */
+    public void onStateChange(Consumer<IkeStateEvent> listener) {
+        stateListeners.add(listener);
+    }
+
+    void stateChanged(IkeStateEvent e) {
+        for (Consumer<IkeStateEvent> l : stateListeners) {
+            l.accept(e);
+        }
     }
 
     /** Subscribes to the SADB (soft expiry -> rekey, Acquire -> acquire on the loop) and starts the connection checker. */

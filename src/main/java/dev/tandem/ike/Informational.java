@@ -182,6 +182,8 @@ final class Informational {
         // a fixed interval, not a backoff: the point is to learn soon that the peer is gone
         sa.dpdNextNanos = now + daemon.options().retransmitFirst().toNanos();
         daemon.count(IkeCounters.DPD_SENT);
+        // a new master must continue the sequence, never repeat it
+        daemon.stateChanged(new IkeStateEvent.Phase1Upserted(sa.export(now)));
         sendInformational(sa, List.of(new Payload.Notification(1, ProtocolId.ISAKMP.code(), sa.cookies(),
                 NotifyType.R_U_THERE.code(), Payloads.int32(sa.dpdSequence))));
     }

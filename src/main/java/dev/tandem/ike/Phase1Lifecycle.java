@@ -55,14 +55,35 @@ final class Phase1Lifecycle {
         LOG.info("phase 1 with {} established: {} mode as {}, {}, cookies {}, peer id {}{}", sa.peer,
                 sa.mode == ExchangeMode.MAIN ? "main" : "aggressive", sa.initiator ? "initiator" : "responder",
                 TransformNames.of(sa.choice), sa.cookiesHex(), sa.remoteId, sa.natT ? ", NAT-T" : "");
-        long life = life(sa);
-        long soft = life * 1000 * (85 + daemon.random().nextInt(11)) / 100;
-        sa.softTimer = daemon.loop().schedule(Duration.ofMillis(soft), () -> soft(sa));
-        sa.hardTimer = daemon.loop().schedule(Duration.ofSeconds(life), () -> hard(sa));
+        startTimers(sa, 0);
+        daemon.stateChanged(new IkeStateEvent.Phase1Upserted(sa.export(daemon.loop().nanoTime())));
         if (sa.initialContactReceived && !daemon.passive()) {
             initialContact(sa);
         }
         daemon.connections().checkConnections();
+    }
+
+    /** A phase 1 SA another node of the cluster negotiated: its lifetime runs on from its age there. */
+    void restored(Phase1Sa sa, long ageMillis) {
+        phase1s.restore(sa);
+        startTimers(sa, ageMillis);
+        daemon.stateChanged(new IkeStateEvent.Phase1Upserted(sa.export(daemon.loop().nanoTime())));
+    }
+
+    private void startTimers(Phase1Sa sa, long ageMillis) {
+        long life = life(sa) * 1000;
+        long soft = life * (85 + daemon.random().nextInt(11)) / 100;
+        sa.softTimer = daemon.loop().schedule(Duration.ofMillis(Math.max(0, soft - ageMillis)), () -> soft(sa));
+        sa.hardTimer = daemon.loop().schedule(Duration.ofMillis(Math.max(0, life - ageMillis)), () -> hard(sa));
+    }
+
+    /** Passive mode ended (a takeover): renew what came near its end meanwhile. */
+    void activated() {
+        for (Phase1Sa sa : List.copyOf(phase1s.all())) {
+            if (sa.softDue) {
+                soft(sa);
+            }
+        }
     }
 
     /**
@@ -98,7 +119,12 @@ final class Phase1Lifecycle {
     }
 
     private void soft(Phase1Sa sa) {
-        if (daemon.passive() || daemon.closed() || !sa.isEstablished() || sa.policy.peer() == null || sa.replaced) {
+        if (daemon.passive()) {
+            sa.softDue = true;
+            return;
+        }
+        sa.softDue = false;
+        if (daemon.closed() || !sa.isEstablished() || sa.policy.peer() == null || sa.replaced) {
             return;
         }
         boolean used = daemon.policy().phase2().stream()
@@ -143,9 +169,13 @@ final class Phase1Lifecycle {
     }
 
     void remove(Phase1Sa sa) {
+        boolean wasEstablished = sa.isEstablished() && phase1s.contains(sa);
         phase1s.remove(sa);
         stopTimers(sa);
         sa.state = Phase1Sa.State.DEAD;
+        if (wasEstablished) {
+            daemon.stateChanged(new IkeStateEvent.Phase1Removed(sa.ckyI, sa.ckyR));
+        }
     }
 
     static void stopTimers(Phase1Sa sa) {

@@ -95,6 +95,8 @@ final class Phase1Sa {
     Timer softTimer = Timer.NONE;
     Timer hardTimer = Timer.NONE;
     boolean replaced;
+    /** Its soft lifetime passed while passive (a backup's copy): renew it once active. */
+    boolean softDue;
 
     int dpdSequence;
     int dpdUnanswered;
@@ -597,6 +599,45 @@ final class Phase1Sa {
     /** The first IV of the quick mode or informational exchange with this message ID. */
     byte[] exchangeIv(long messageId) {
         return IkeIv.forExchange(choice.hash(), choice.cipher(), phase1Iv, (int) messageId);
+    }
+
+    // ---- cluster replication ----------------------------------------------
+
+    /** What a cluster backup needs of this established SA. */
+    Phase1State export(long now) {
+        return new Phase1State(policy.name(), initiator, mode, ckyI, ckyR, choice, keys.skeyidD(), keys.skeyidA(),
+                keys.skeyidE(), phase1Iv, localAddress, localPort, peer, natT, peerDpd, dpdSequence, remoteId,
+                Math.max(0, (now - establishedNanos) / 1_000_000));
+    }
+
+    /** The established SA another node of the cluster negotiated, as it exported it. */
+    static Phase1Sa restore(IkeDaemon daemon, Phase1Policy policy, Phase1State s) {
+        Phase1Sa sa = new Phase1Sa(daemon, policy, s.initiator(), s.mode(), s.initiatorCookie(), s.localAddress(),
+                s.localPort(), s.peer());
+        sa.ckyR = s.responderCookie();
+        sa.choice = s.choice();
+        sa.keys = Phase1Keys.established(sa.choice.hash(), sa.choice.cipher(), s.skeyidD(), s.skeyidA(),
+                s.skeyidE());
+        sa.encryptionKey = sa.keys.encryptionKey();
+        sa.phase1Iv = s.phase1Iv();
+        sa.peerNatT = s.natT();
+        sa.peerDpd = s.peerDpd();
+        sa.remoteId = s.remoteId();
+        sa.state = State.ESTABLISHED;
+        sa.establishedNanos = sa.createdNanos - s.ageMillis() * 1_000_000;
+        // silence before the copy says nothing about the peer: DPD counts from now
+        sa.lastHeardNanos = sa.createdNanos;
+        sa.update(s);
+        return sa;
+    }
+
+    /** What may change on the negotiating node after establishment: where the peer is, the DPD sequence. */
+    void update(Phase1State s) {
+        localAddress = s.localAddress();
+        localPort = s.localPort();
+        peer = s.peer();
+        natT = s.natT();
+        dpdSequence = s.dpdSequence();
     }
 
     // ---- names ----------------------------------------------------------

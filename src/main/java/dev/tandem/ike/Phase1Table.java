@@ -58,6 +58,14 @@ final class Phase1Table {
         return evicted;
     }
 
+    /** An established SA copied from another node of the cluster. */
+    void restore(Phase1Sa sa) {
+        sas.put(new Cookies(sa.ckyI, sa.ckyR), sa);
+        if (!sa.initiator) {
+            responders.put(sa.ckyI, sa);
+        }
+    }
+
     /** The peer authenticated: no longer half-open. */
     void authenticated(Phase1Sa sa) {
         halfOpen.remove(sa.ckyI, sa);

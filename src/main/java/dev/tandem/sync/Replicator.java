@@ -5,6 +5,11 @@ import dev.tandem.carp.CarpState;
 import dev.tandem.carp.CarpTransition;
 import dev.tandem.conf.sasyncd.FlushMode;
 import dev.tandem.conf.sasyncd.SasyncdConf;
+import dev.tandem.ike.ChildState;
+import dev.tandem.ike.IkeDaemon;
+import dev.tandem.ike.IkeState;
+import dev.tandem.ike.IkeStateEvent;
+import dev.tandem.ike.Phase1State;
 import dev.tandem.loop.EventLoop;
 import dev.tandem.loop.Timer;
 import dev.tandem.net.IpAddress;
@@ -42,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * every change as it happens; backups apply them, removing what the snapshot
  * does not have (a reconcile, not a flush). Sequence numbers and replay
  * windows travel too (pfsync's job), and a backup that becomes master moves
- * its outbound counters ahead by a measured margin. A node that is not
+ * its outbound counters ahead by a measured margin. With an IKE daemon
+ * ({@link #replicateIke}) its established phase 1 and child SAs go along,
+ * after the SAs, so a new master carries on with the IKE peers. A node that is not
  * master sends nothing on the SAs it replicates ({@link Sadb#holdOutbound}):
  * their counters are the master's. Runs on the node's loop.
  */
@@ -108,6 +115,8 @@ public final class Replicator implements AutoCloseable {
     private long lastCountersNanos;
     private long lastHeardFromMasterNanos;
     private boolean closed;
+    /** Null in clusters without IKE (manual keying). */
+    private IkeDaemon ike;
 
     /** A configured peer: its connection, if any, and what it told us. */
     private final class Peer {
@@ -154,6 +163,15 @@ public final class Replicator implements AutoCloseable {
         // read by data-plane threads: only immutable state
         this.notMasterHold = sa -> !(conf.skipSlave() && (peerAddresses.contains(sa.spec().src())
                 || peerAddresses.contains(sa.spec().dst())));
+    }
+
+    /**
+     * Replicates {@code daemon}'s IKE state too: sent by the master, applied
+     * to it by backups. Call before {@link #start()}, on the loop.
+     */
+    public void replicateIke(IkeDaemon daemon) {
+        this.ike = daemon;
+        daemon.onStateChange(this::ikeEvent);
     }
 
     /**
@@ -503,6 +521,19 @@ public final class Replicator implements AutoCloseable {
                 stats.counterUpdates++;
             }
             case SyncMessage.SnapshotEnd e -> finishSnapshot(p, e.snapshotId());
+            case SyncMessage.IkePhase1Upsert u when ike != null -> {
+                if (ike.importPhase1(u.state()) && p.incoming != null) {
+                    p.incoming.phase1s.add(u.state().cookies());
+                }
+            }
+            case SyncMessage.IkePhase1Delete d when ike != null ->
+                    ike.removePhase1(d.initiatorCookie(), d.responderCookie());
+            case SyncMessage.IkeChildUpsert u when ike != null -> {
+                if (ike.importChild(u.state()) && p.incoming != null) {
+                    p.incoming.children.add(u.state().inbound());
+                }
+            }
+            case SyncMessage.IkeChildDelete d when ike != null -> ike.removeChild(d.inbound());
             default -> stats.ignored++;
         }
     }
@@ -529,6 +560,8 @@ public final class Replicator implements AutoCloseable {
         final long id;
         final Set<SaId> sas = new HashSet<>();
         final Set<Flow.Key> flows = new HashSet<>();
+        final Set<String> phase1s = new HashSet<>();
+        final Set<SaId> children = new HashSet<>();
 
         Reconcile(long id) {
             this.id = id;
@@ -555,6 +588,9 @@ public final class Replicator implements AutoCloseable {
                 sadb.deleteFlow(f.key());
                 staleFlows++;
             }
+        }
+        if (ike != null) {
+            ike.retainState(r.phase1s, r.children);
         }
         lastSnapshotId = id;
         stats.snapshotsReceived++;
@@ -587,6 +623,9 @@ public final class Replicator implements AutoCloseable {
                     return;
                 }
             }
+            if (ike != null && !sendIkeState(s)) {
+                return;
+            }
             if (!s.send(new SyncMessage.SnapshotEnd(id))) {
                 return;
             }
@@ -598,6 +637,35 @@ public final class Replicator implements AutoCloseable {
         }
         stats.snapshotsSent++;
         LOG.info("sync: snapshot {} sent to {}: {} SAs, {} flows", id, p.address, sas.size(), flows.size());
+    }
+
+    /** After the SAs: a backup takes a child only when its SAs are in. */
+    private boolean sendIkeState(PeerSession s) {
+        IkeState state = ike.exportState();
+        for (Phase1State p1 : state.phase1s()) {
+            if (!s.send(new SyncMessage.IkePhase1Upsert(p1))) {
+                return false;
+            }
+        }
+        for (ChildState c : state.children()) {
+            if (!s.send(new SyncMessage.IkeChildUpsert(c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void ikeEvent(IkeStateEvent e) {
+        if (closed || role != RunState.MASTER) {
+            return;
+        }
+        broadcast(switch (e) {
+            case IkeStateEvent.Phase1Upserted u -> new SyncMessage.IkePhase1Upsert(u.state());
+            case IkeStateEvent.Phase1Removed r -> new SyncMessage.IkePhase1Delete(r.initiatorCookie(),
+                    r.responderCookie());
+            case IkeStateEvent.ChildUpserted u -> new SyncMessage.IkeChildUpsert(u.state());
+            case IkeStateEvent.ChildRemoved r -> new SyncMessage.IkeChildDelete(r.inbound());
+        });
     }
 
     private SyncMessage.SaUpsert upsert(SecurityAssociation sa) {

@@ -6,6 +6,7 @@ import dev.tandem.carp.TransitionHooks;
 import dev.tandem.carp.VipGate;
 import dev.tandem.conf.carp.CarpConf;
 import dev.tandem.conf.sasyncd.SasyncdConf;
+import dev.tandem.ike.IkeDaemon;
 import dev.tandem.net.IpAddress;
 import dev.tandem.sadb.Sadb;
 import dev.tandem.sim.SimAddresses;
@@ -38,6 +39,11 @@ final class SimSyncCluster {
     final SimSegment segment;
     final SimStreams streams;
     final Map<String, Node> nodes = new LinkedHashMap<>();
+    /**
+     * Gives each node started from now on an IKE daemon, replicated, passive
+     * unless its carp0 is MASTER (what Tandemd does); null: no IKE.
+     */
+    java.util.function.Function<Node, IkeDaemon> ikeFactory;
 
     final class Node {
         final String name;
@@ -48,6 +54,7 @@ final class SimSyncCluster {
         Sadb sadb;
         Carp carp;
         Replicator replicator;
+        IkeDaemon ike;
 
         Node(String name, IpAddress address, String carpOptions) {
             this.name = name;
@@ -69,6 +76,17 @@ final class SimSyncCluster {
                     replicator = new Replicator(SasyncdConf.parse(Path.of(name, "sasyncd.conf"), sync, w -> { }),
                             loop, sadb, streams.attach(loop, address), carp, world.fork(), Replicator.Options.DEFAULT);
                     VipGate.install(carp, sadb, loop, List.of(VIP));
+                    if (ikeFactory != null) {
+                        ike = ikeFactory.apply(this);
+                        ike.passive(true);
+                        carp.subscribe(t -> {
+                            if (t.iface().equals("carp0")) {
+                                ike.passive(t.to() != CarpState.MASTER);
+                            }
+                        });
+                        replicator.replicateIke(ike);
+                        ike.start();
+                    }
                     replicator.start();
                     carp.start();
                 } catch (IOException e) {
@@ -85,6 +103,7 @@ final class SimSyncCluster {
             loop.kill();
             carp = null;
             replicator = null;
+            ike = null;
         }
 
         boolean alive() {

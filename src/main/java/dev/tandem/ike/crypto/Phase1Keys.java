@@ -45,6 +45,19 @@ public final class Phase1Keys {
     }
 
     /**
+     * The keys of an established SA as another node derived them (cluster
+     * replication): SKEYID itself is not needed after phase 1 and does not
+     * travel, so {@link #hashI} and {@link #hashR} refuse to work.
+     */
+    public static Phase1Keys established(Prf prf, IkeCipher cipher, byte[] skeyidD, byte[] skeyidA,
+            byte[] skeyidE) {
+        if (skeyidD.length != prf.length() || skeyidA.length != prf.length() || skeyidE.length != prf.length()) {
+            throw new IllegalArgumentException("SKEYID_d/a/e must be " + prf.length() + " bytes for " + prf);
+        }
+        return new Phase1Keys(prf, cipher, null, skeyidD.clone(), skeyidA.clone(), skeyidE.clone());
+    }
+
+    /**
      * The cipher key from SKEYID_e (Appendix B): its first bytes when long
      * enough, else the first bytes of K1 | K2 | ... with K1 = prf(SKEYID_e, 0)
      * and Kn = prf(SKEYID_e, Kn-1).
@@ -70,12 +83,14 @@ public final class Phase1Keys {
     /** HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b). */
     public byte[] hashI(byte[] gxi, byte[] gxr, byte[] ckyI, byte[] ckyR, byte[] saiB, byte[] idiiB) {
         checkCookies(ckyI, ckyR);
+        checkSkeyid();
         return prf.apply(skeyid, gxi, gxr, ckyI, ckyR, saiB, idiiB);
     }
 
     /** HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b). */
     public byte[] hashR(byte[] gxi, byte[] gxr, byte[] ckyI, byte[] ckyR, byte[] saiB, byte[] idirB) {
         checkCookies(ckyI, ckyR);
+        checkSkeyid();
         return prf.apply(skeyid, gxr, gxi, ckyR, ckyI, saiB, idirB);
     }
 
@@ -93,6 +108,7 @@ public final class Phase1Keys {
     }
 
     public byte[] skeyid() {
+        checkSkeyid();
         return skeyid.clone();
     }
 
@@ -111,6 +127,12 @@ public final class Phase1Keys {
     /** The key of {@link #cipher()}, exactly its key length. */
     public byte[] encryptionKey() {
         return encryptionKey.clone();
+    }
+
+    private void checkSkeyid() {
+        if (skeyid == null) {
+            throw new IllegalStateException("SKEYID of a replicated SA is unknown: phase 1 is over");
+        }
     }
 
     private static void checkCookies(byte[] ckyI, byte[] ckyR) {

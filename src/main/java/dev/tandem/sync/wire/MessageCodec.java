@@ -7,6 +7,10 @@ import dev.tandem.sync.wire.SyncMessage.Counters;
 import dev.tandem.sync.wire.SyncMessage.FlowAdd;
 import dev.tandem.sync.wire.SyncMessage.FlowDelete;
 import dev.tandem.sync.wire.SyncMessage.Heartbeat;
+import dev.tandem.sync.wire.SyncMessage.IkeChildDelete;
+import dev.tandem.sync.wire.SyncMessage.IkeChildUpsert;
+import dev.tandem.sync.wire.SyncMessage.IkePhase1Delete;
+import dev.tandem.sync.wire.SyncMessage.IkePhase1Upsert;
 import dev.tandem.sync.wire.SyncMessage.Role;
 import dev.tandem.sync.wire.SyncMessage.SaDelete;
 import dev.tandem.sync.wire.SyncMessage.SaUpsert;
@@ -54,6 +58,10 @@ final class MessageCodec {
                 }
             }
             case Bye b -> w.string(b.reason());
+            case IkePhase1Upsert u -> IkeWire.phase1(w, u.state());
+            case IkePhase1Delete d -> w.u64(d.initiatorCookie()).u64(d.responderCookie());
+            case IkeChildUpsert u -> IkeWire.child(w, u.state());
+            case IkeChildDelete d -> SadbWire.saId(w, d.inbound());
         }
         byte[] r = w.toByteArray();
         w.wipe();
@@ -76,6 +84,10 @@ final class MessageCodec {
             case 10 -> new Ack(r.u64("lastSequence"), r.u64("lastSnapshotId"));
             case 11 -> counters(r);
             case 12 -> new Bye(r.string(Bye.MAX_REASON_BYTES, "reason"));
+            case 13 -> new IkePhase1Upsert(IkeWire.phase1(r));
+            case 14 -> new IkePhase1Delete(r.u64("initiatorCookie"), r.u64("responderCookie"));
+            case 15 -> new IkeChildUpsert(IkeWire.child(r));
+            case 16 -> new IkeChildDelete(SadbWire.saId(r, "inbound"));
             default -> throw new MalformedSyncMessage("type", "code " + code);
         };
         r.end();

@@ -110,7 +110,7 @@ final class SadbWire {
         return new SaSpec(id, src, mode, keys, encap, esn, (int) window, soft, hard);
     }
 
-    private static void transform(WireWriter w, EspTransform t) {
+    static void transform(WireWriter w, EspTransform t) {
         switch (t) {
             case EspTransform.AesGcm g -> w.u8(1).u8(g.aesKeyLength());
             case EspTransform.AesCbcHmac c -> w.u8(2).u8(c.aesKeyLength()).u8(integrityCode(c.integrity()));
@@ -118,7 +118,7 @@ final class SadbWire {
         }
     }
 
-    private static EspTransform transform(WireReader r) throws MalformedSyncMessage {
+    static EspTransform transform(WireReader r) throws MalformedSyncMessage {
         int kind = r.u8("transform");
         return switch (kind) {
             case 1 -> new EspTransform.AesGcm(aesKeyLength(r));
@@ -260,12 +260,12 @@ final class SadbWire {
         return new Flow.Key(direction, new Selector(src, dst, proto, sport, dport));
     }
 
-    private static void net(WireWriter w, IpNet n) {
+    static void net(WireWriter w, IpNet n) {
         w.address(n.address()).u8(n.prefix());
     }
 
     /** A network with host bits set is refused: {@link IpNet} would clear them, so it would not round-trip. */
-    private static IpNet net(WireReader r, String field) throws MalformedSyncMessage {
+    static IpNet net(WireReader r, String field) throws MalformedSyncMessage {
         IpAddress a = r.address(field);
         int prefix = r.u8(field + ".prefix");
         if (prefix > a.bits()) {

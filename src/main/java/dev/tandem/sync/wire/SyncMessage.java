@@ -1,5 +1,7 @@
 package dev.tandem.sync.wire;
 
+import dev.tandem.ike.ChildState;
+import dev.tandem.ike.Phase1State;
 import dev.tandem.sadb.Flow;
 import dev.tandem.sadb.SaId;
 import dev.tandem.sadb.SaSpec;
@@ -19,7 +21,8 @@ public sealed interface SyncMessage {
     /** Message types with their wire codes. */
     enum Type {
         AUTH(1), HEARTBEAT(2), ROLE(3), SNAPSHOT_BEGIN(4), SA_UPSERT(5), SA_DELETE(6),
-        FLOW_ADD(7), FLOW_DELETE(8), SNAPSHOT_END(9), ACK(10), COUNTERS(11), BYE(12);
+        FLOW_ADD(7), FLOW_DELETE(8), SNAPSHOT_END(9), ACK(10), COUNTERS(11), BYE(12),
+        IKE_PHASE1_UPSERT(13), IKE_PHASE1_DELETE(14), IKE_CHILD_UPSERT(15), IKE_CHILD_DELETE(16);
 
         private final int code;
 
@@ -201,6 +204,42 @@ public sealed interface SyncMessage {
         }
 
         @Override public Type type() { return Type.COUNTERS; }
+    }
+
+    /**
+     * An established IKE phase 1 SA, keys and IV state included, so that a
+     * backup taking over can carry on with the peer. Keys travel only inside
+     * the AEAD frame; toString() hides them.
+     */
+    record IkePhase1Upsert(Phase1State state) implements SyncMessage {
+        public IkePhase1Upsert {
+            IkeWire.checkPhase1(Objects.requireNonNull(state, "state"));
+        }
+
+        @Override public Type type() { return Type.IKE_PHASE1_UPSERT; }
+    }
+
+    /** A phase 1 SA is gone, by its cookie pair. */
+    record IkePhase1Delete(long initiatorCookie, long responderCookie) implements SyncMessage {
+        @Override public Type type() { return Type.IKE_PHASE1_DELETE; }
+    }
+
+    /** A pair of child SAs as the IKE daemon knows it; the SAs themselves travel as SA_UPSERTs, before it. */
+    record IkeChildUpsert(ChildState state) implements SyncMessage {
+        public IkeChildUpsert {
+            IkeWire.checkChild(Objects.requireNonNull(state, "state"));
+        }
+
+        @Override public Type type() { return Type.IKE_CHILD_UPSERT; }
+    }
+
+    /** The IKE daemon no longer knows the pair of child SAs with this inbound SA. */
+    record IkeChildDelete(SaId inbound) implements SyncMessage {
+        public IkeChildDelete {
+            Objects.requireNonNull(inbound, "inbound");
+        }
+
+        @Override public Type type() { return Type.IKE_CHILD_DELETE; }
     }
 
     /** The sender is closing the connection on purpose, and says why (at most 256 bytes of UTF-8). */

@@ -120,4 +120,18 @@ class Phase1KeysTest {
         assertThat(k.toString()).doesNotContain(hex).contains("hidden");
         assertThat(k.quickMode().toString()).contains("hidden");
     }
+
+    @Test
+    void establishedKeysFromAnotherNodeProtectLikeTheOriginals() {
+        Phase1Keys k = keys(Prf.HMAC_SHA2_256, IkeCipher.AES_256_CBC);
+        Phase1Keys copy = Phase1Keys.established(k.prf(), k.cipher(), k.skeyidD(), k.skeyidA(), k.skeyidE());
+        assertThat(copy.encryptionKey()).isEqualTo(k.encryptionKey());
+        byte[] payloads = "payloads".getBytes(StandardCharsets.UTF_8);
+        assertThat(copy.quickMode().hash1(7, payloads)).isEqualTo(k.quickMode().hash1(7, payloads));
+        // SKEYID does not travel: the phase 1 hashes cannot be made from a copy
+        assertThatThrownBy(copy::skeyid).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> copy.hashI(NI, NR, CKY_I, CKY_R, NI, NR)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> Phase1Keys.established(Prf.HMAC_SHA1, IkeCipher.AES_128_CBC, k.skeyidD(),
+                k.skeyidA(), k.skeyidE())).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,6 +1,17 @@
 package dev.tandem.sync.wire;
 
 import dev.tandem.esp.EspKeys;
+import dev.tandem.ike.ChildState;
+import dev.tandem.ike.IkeEndpoint;
+import dev.tandem.ike.Phase1State;
+import dev.tandem.ike.crypto.DhGroup;
+import dev.tandem.ike.crypto.IkeCipher;
+import dev.tandem.ike.crypto.Prf;
+import dev.tandem.ike.negotiation.Phase1Choice;
+import dev.tandem.ike.negotiation.Phase2Choice;
+import dev.tandem.ike.policy.ExchangeMode;
+import dev.tandem.ike.policy.Identity;
+import dev.tandem.ike.wire.IdType;
 import dev.tandem.esp.EspTransform;
 import dev.tandem.esp.Integrity;
 import dev.tandem.net.IpAddress;
@@ -150,7 +161,46 @@ final class SyncFixtures {
         m.add(new SyncMessage.Bye("shutting down"));
         m.add(new SyncMessage.Bye(""));
         m.add(new SyncMessage.Bye("übergabe an Knoten B ✓"));
+        m.add(new SyncMessage.IkePhase1Upsert(phase1Main()));
+        m.add(new SyncMessage.IkePhase1Upsert(phase1AggressiveNatV6()));
+        m.add(new SyncMessage.IkePhase1Delete(0x0123_4567_89ab_cdefL, -1L));
+        m.add(new SyncMessage.IkeChildUpsert(childTunnel()));
+        m.add(new SyncMessage.IkeChildUpsert(childTransportPfsNat()));
+        m.add(new SyncMessage.IkeChildDelete(v4Gcm().id()));
         return m;
+    }
+
+    /** Main mode responder, AES-256/SHA2-256, unknown local address, DPD sequence past 2^31. */
+    static Phase1State phase1Main() {
+        return new Phase1State("peer-198.51.100.7", false, ExchangeMode.MAIN, 0x1122_3344_5566_7788L,
+                0x99aa_bbcc_ddee_ff00L, new Phase1Choice(IkeCipher.AES_256_CBC, Prf.HMAC_SHA2_256, DhGroup.MODP_3072,
+                3600, 1), bytes(32), bytes(32), bytes(32), bytes(16), null, 500,
+                new IkeEndpoint(ip("198.51.100.7"), 500), false, true, 0x8000_0001, new Identity(IdType.IPV4_ADDR,
+                "198.51.100.7"), 1_234_567L);
+    }
+
+    /** Aggressive mode initiator with 3DES/SHA1 (8-byte IV), IPv6, floated to 4500 behind a NAT, FQDN peer. */
+    static Phase1State phase1AggressiveNatV6() {
+        return new Phase1State("peer-ü", true, ExchangeMode.AGGRESSIVE, -2L, 1L,
+                new Phase1Choice(IkeCipher.TRIPLE_DES_CBC, Prf.HMAC_SHA1, DhGroup.CURVE25519, 0, 255), bytes(20),
+                bytes(20), bytes(20), bytes(8), ip("2001:db8::1"), 4500, new IkeEndpoint(ip("2001:db8::2"), 34500),
+                true, false, 0, new Identity(IdType.FQDN, "gw.example.org"), 0);
+    }
+
+    static ChildState childTunnel() {
+        SaSpec s = v4Gcm();
+        return new ChildState("from-10.1.0.0/24-to-10.2.0.0/24", 0x1122_3344_5566_7788L, 0x99aa_bbcc_ddee_ff00L,
+                s.id(), new SaId(s.src(), SaProtocol.ESP, 0x1000_0001), s.id().dst(), s.src(), 0,
+                new Phase2Choice(new EspTransform.AesCbcHmac(32, Integrity.HMAC_SHA2_256_128), true, false, null,
+                        1200, 0x1000_0001, 1, 1), net("10.1.0.0/24"), net("10.2.0.0/24"), 0, 0, 0, 99L);
+    }
+
+    static ChildState childTransportPfsNat() {
+        SaSpec s = v6GcmUdpEsn();
+        return new ChildState("host-to-host", -1L, 7L, s.id(), new SaId(s.src(), SaProtocol.ESP, 0xffff_ffff),
+                s.id().dst(), s.src(), 4500, new Phase2Choice(new EspTransform.AesGcm(16), false, true,
+                        DhGroup.ECP_384, 0, 0xffff_ffff, 255, 0), net("2001:db8::/64"), net("2001:db8:1::5/128"),
+                17, 500, 65535, Long.MAX_VALUE);
     }
 
     /** A random source that hands out the given bytes, for fixed HELLO nonces. */

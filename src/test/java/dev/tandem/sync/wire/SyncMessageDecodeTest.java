@@ -68,7 +68,7 @@ class SyncMessageDecodeTest {
     @Test
     void unknownMessageTypes() {
         refused(new byte[] {0}, "type");
-        refused(new byte[] {13}, "type");
+        refused(new byte[] {17}, "type");
         refused(new byte[] {(byte) 0xff, 0, 0}, "type");
         refused(new byte[0], "type");
     }
