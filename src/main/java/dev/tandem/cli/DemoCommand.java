@@ -30,7 +30,7 @@ final class DemoCommand implements Callable<Integer> {
             new String[] {"built", "tandemd daemon, SADB, userspace ESP data plane, manual keying", ""},
             new String[] {"built", "CARP election and virtual address takeover", ""},
             new String[] {"built", "replication of SAs, flows and replay counters", ""},
-            new String[] {"not built", "IKEv1 daemon (isakmpd's role)", "issue 6"},
+            new String[] {"built", "IKEv1 daemon (isakmpd's role), with strongSwan interop", ""},
             new String[] {"not built", "the failover demo: kill the master, peer keeps going", "issue 7"});
 
     @ParentCommand
