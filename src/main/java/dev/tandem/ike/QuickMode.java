@@ -218,27 +218,19 @@ final class QuickMode {
             return;
         }
         QuickModeKeys k = sa.keys.quickMode();
+        byte[] want = initiator ? k.hash2((int) messageId, ni, o.raw().from(1)) : k.hash3((int) messageId, ni, nr);
+        if (!MessageDigest.isEqual(want, hash.data())) {
+            sa.daemon.unauthenticated("quick mode with " + sa.peer + ": HASH(" + (initiator ? 2 : 3) + ") mismatch");
+            return;
+        }
+        iv = o.nextIv();
+        lastReceived = datagram;
+        // the initiator answers QM2 with QM3, and repeats it if QM2 comes again
+        answersLast = initiator;
+        sa.daemon.heard(sa);
         if (initiator) {
-            byte[] want = k.hash2((int) messageId, ni, o.raw().from(1));
-            if (!MessageDigest.isEqual(want, hash.data())) {
-                sa.daemon.unauthenticated("quick mode with " + sa.peer + ": HASH(2) mismatch");
-                return;
-            }
-            iv = o.nextIv();
-            lastReceived = datagram;
-            answersLast = true;
-            sa.daemon.heard(sa);
             initiatorComplete(o.payloads());
         } else {
-            byte[] want = k.hash3((int) messageId, ni, nr);
-            if (!MessageDigest.isEqual(want, hash.data())) {
-                sa.daemon.unauthenticated("quick mode with " + sa.peer + ": HASH(3) mismatch");
-                return;
-            }
-            iv = o.nextIv();
-            lastReceived = datagram;
-            answersLast = false;
-            sa.daemon.heard(sa);
             resender.stop();
             state = State.DONE;
             if (!installedOnAnswer) {
@@ -300,29 +292,20 @@ final class QuickMode {
         install();
     }
 
-    /** SA_LIFE_TYPE/SA_LIFE_DURATION pairs of a RESPONDER-LIFETIME notify; the seconds, or 0. */
+    /** SA_LIFE_TYPE/SA_LIFE_DURATION pairs of a RESPONDER-LIFETIME notify; the seconds, or 0 (also when malformed). */
     static long responderLifetime(byte[] data) {
+        List<DataAttribute> attributes;
+        try {
+            attributes = DataAttribute.decodeAll(data, "notify.data");
+        } catch (MalformedIsakmp e) {
+            return 0;
+        }
         long seconds = 0;
-        int type = 0;
-        int o = 0;
-        while (o + 4 <= data.length) {
-            int t = ((data[o] & 0x7f) << 8) | (data[o + 1] & 0xff);
-            boolean basic = (data[o] & 0x80) != 0;
-            int len = ((data[o + 2] & 0xff) << 8) | (data[o + 3] & 0xff);
-            DataAttribute a;
-            if (basic) {
-                a = DataAttribute.basic(t, len);
-                o += 4;
-            } else {
-                if (o + 4 + len > data.length) {
-                    break;
-                }
-                a = DataAttribute.variable(t, java.util.Arrays.copyOfRange(data, o + 4, o + 4 + len));
-                o += 4 + len;
-            }
-            if (t == Phase2Attribute.SA_LIFE_TYPE.code()) {
-                type = (int) a.numeric().orElse(0);
-            } else if (t == Phase2Attribute.SA_LIFE_DURATION.code() && type == 1) {
+        long type = 0;
+        for (DataAttribute a : attributes) {
+            if (a.type() == Phase2Attribute.SA_LIFE_TYPE.code()) {
+                type = a.numeric().orElse(0);
+            } else if (a.type() == Phase2Attribute.SA_LIFE_DURATION.code() && type == 1) {
                 seconds = a.numeric().orElse(0);
             }
         }

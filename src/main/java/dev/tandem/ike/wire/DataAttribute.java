@@ -77,6 +77,19 @@ public record DataAttribute(int type, boolean basic, int basicValue, byte[] vari
         }
     }
 
+    /**
+     * A run of attributes filling {@code data}, as notification data carries
+     * them (RESPONDER-LIFETIME, RFC 2407 section 4.6.3.1).
+     */
+    public static java.util.List<DataAttribute> decodeAll(byte[] data, String where) throws MalformedIsakmp {
+        Cursor c = new Cursor(data, 0, data.length, where);
+        java.util.List<DataAttribute> out = new java.util.ArrayList<>();
+        while (c.remaining() > 0) {
+            out.add(read(c));
+        }
+        return out;
+    }
+
     static DataAttribute read(Cursor c) throws MalformedIsakmp {
         int t = c.u16("type");
         int v = c.u16("length");
