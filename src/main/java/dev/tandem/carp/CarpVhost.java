@@ -18,15 +18,24 @@ import org.slf4j.LoggerFactory;
  * with a master-down timer of 3 x its own interval, MASTER holding the
  * addresses and advertising every interval. Runs on the node's event loop.
  *
- * <p>One departure from OpenBSD, documented: two masters with equal interval
+ * <p>Two departures from OpenBSD, documented: two masters with equal interval
  * and demotion do not both yield; the one with the lower source address
- * does (as VRRP breaks ties), so a tie settles at once.
+ * does (as VRRP breaks ties), so a tie settles at once. And a backup that
+ * follows a master advertising more seldom than itself (it is demoted, or
+ * does not preempt) waits 3 x the master's interval, not its own (VRRPv3's
+ * Master_Down_Interval): with its own, one lost advertisement would make it
+ * take over from a live master. A node that starts demoted (replication's
+ * start-up interlock) and hears no master waits {@link #STARTUP_GRACE}
+ * longer before it takes over: after a quick restart of the master, the
+ * backup, which holds the state, must win.
  */
 final class CarpVhost {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.tandem.carp");
     /** A tick is 1/256 s, the unit of advskew. */
     private static final long TICK_NANOS = 1_000_000_000L / 256;
+    /** Extra wait of a demoted node that has not heard a master yet; see {@link #armMasterDown}. */
+    static final Duration STARTUP_GRACE = Duration.ofSeconds(1);
     /** Consecutive send failures (and then successes) that demote (and undemote) the interface. */
     private static final int SEND_ERROR_LIMIT = 3;
     /** Advertisements after becoming master before the second gratuitous ARP. */
@@ -46,6 +55,8 @@ final class CarpVhost {
     private long since;
     private String reason = "not started";
     private IpAddress master;
+    /** The interval the followed master advertises, in ticks; 0 when none is known. */
+    private int masterTicks;
     private Timer adTimer = Timer.NONE;
     private Timer downTimer = Timer.NONE;
     private int adsAsMaster;
@@ -89,7 +100,7 @@ final class CarpVhost {
     }
 
     private Duration masterDown() {
-        return interval().multipliedBy(3);
+        return Duration.ofNanos(3L * Math.max(intervalTicks(), masterTicks) * TICK_NANOS);
     }
 
     int demote() {
@@ -140,6 +151,7 @@ final class CarpVhost {
                     || rxDemote == myDemote && (rx < own || rx == own && losesTie(source));
             if (yield) {
                 master = source;
+                masterTicks = rx;
                 toBackup("advertisement from " + source + " (interval " + rx + "/256 s, demote " + rxDemote
                         + ") beats ours (" + own + "/256 s, demote " + myDemote + ")");
             }
@@ -149,6 +161,7 @@ final class CarpVhost {
             LOG.info("{}: master is {}", conf.name(), source);
         }
         master = source;
+        masterTicks = rx;
         if (ad.bowOut()) {
             toMaster("master " + source + " is leaving", false);
         } else if (conf.preempt() && own < rx && rxDemote >= myDemote) {
@@ -219,6 +232,7 @@ final class CarpVhost {
         state = CarpState.MASTER;
         stats.becameMaster++;
         master = link.source();
+        masterTicks = 0;
         adsAsMaster = 0;
         advertise();
         conf.vips().forEach(v -> addresses.add(conf.carpdev(), v));
@@ -247,6 +261,7 @@ final class CarpVhost {
         }
         state = CarpState.INIT;
         master = null;
+        masterTicks = 0;
         changed(from, why);
     }
 
@@ -274,9 +289,12 @@ final class CarpVhost {
 
     private void armMasterDown() {
         downTimer.cancel();
-        downTimer = loop.schedule(masterDown(), () -> {
+        // a demoted node that has heard no master since it started (a restart, waiting for its first
+        // snapshot) gives a live backup, whose timer already runs, time to take over and advertise first
+        Duration wait = master == null && demote() > 0 ? masterDown().plus(STARTUP_GRACE) : masterDown();
+        downTimer = loop.schedule(wait, () -> {
             if (state == CarpState.BACKUP) {
-                toMaster("no advertisement for " + masterDown().toMillis() + " ms"
+                toMaster("no advertisement for " + wait.toMillis() + " ms"
                         + (master == null ? "" : " from " + master), false);
             }
         });

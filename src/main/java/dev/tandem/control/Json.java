@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A small JSON writer for status output: maps (key order kept), lists,
- * strings, numbers, booleans and null. Output only; Tandem never parses JSON.
+ * strings, numbers, booleans and null. Output only: the daemon never parses
+ * JSON (only the lab, {@code dev.tandem.lab.MiniJson}, reads status back).
  */
 public final class Json {
 

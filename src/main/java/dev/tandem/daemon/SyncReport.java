@@ -62,6 +62,7 @@ final class SyncReport {
         counts.put("disconnects", c.disconnects());
         counts.put("role_changes", c.roleChanges());
         counts.put("takeovers", c.takeovers());
+        counts.put("answer_waits_timed_out", c.answerWaitsTimedOut());
         root.put("counts", counts);
         return root;
     }
@@ -89,7 +90,8 @@ final class SyncReport {
         sb.append("  snapshots sent ").append(c.snapshotsSent()).append(" received ").append(c.snapshotsReceived())
                 .append(", forwarded ").append(c.forwarded()).append(", SAs applied ").append(c.sasApplied())
                 .append(", flows applied ").append(c.flowsApplied()).append(", failed handshakes ")
-                .append(c.failedHandshakes()).append(", refused ").append(c.refused()).append('\n');
+                .append(c.failedHandshakes()).append(", refused ").append(c.refused()).append(", answer waits timed out ")
+                .append(c.answerWaitsTimedOut()).append('\n');
         return sb.toString();
     }
 }

@@ -7,6 +7,7 @@ import dev.tandem.conf.carp.CarpConf;
 import dev.tandem.conf.sasyncd.RunMode;
 import dev.tandem.conf.sasyncd.SasyncdConf;
 import dev.tandem.os.TcpStreamTransport;
+import dev.tandem.sync.IkePassiveMode;
 import dev.tandem.sync.Replicator;
 import dev.tandem.sync.SyncStatus;
 import dev.tandem.conf.ipsec.NetDb;
@@ -197,7 +198,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         if (carpConf.interfaces().isEmpty()) {
             startSync(sync, null);
             call(() -> {
-                new IkePassiveMode(sync, ike::passive).start(null);
+                new IkePassiveMode(sync, loop, ike::passive).start(null);
                 return null;
             });
             return;
@@ -216,7 +217,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                 .flatMap(i -> i.vips().stream()).toList()));
         startSync(sync, carp);
         call(() -> {
-            IkePassiveMode passive = new IkePassiveMode(sync, ike::passive);
+            IkePassiveMode passive = new IkePassiveMode(sync, loop, ike::passive);
             String iface = passive.carpInterface();
             if (iface != null) {
                 carp.subscribe(passive);

@@ -21,6 +21,8 @@ final class IkeCounters {
     static final String PHASE2_FAILED = "phase2-failed";
     static final String DPD_SENT = "dpd-sent";
     static final String DPD_ANSWERED = "dpd-answered";
+    /** The peer's R-U-THERE answered by us (what shows that a new master carries the peer's DPD). */
+    static final String DPD_REQUESTS_ANSWERED = "dpd-requests-answered";
     static final String DELETES_RECEIVED = "deletes-received";
     static final String DELETES_SENT = "deletes-sent";
 
@@ -29,7 +31,7 @@ final class IkeCounters {
     IkeCounters() {
         for (String n : new String[] {RECEIVED, SENT, RETRANSMITS, MALFORMED, UNAUTHENTICATED, UNKNOWN_SA,
                 HALF_OPEN_EVICTED, NO_PROPOSAL_CHOSEN, PHASE1_ESTABLISHED, PHASE2_ESTABLISHED, PHASE1_FAILED,
-                PHASE2_FAILED, DPD_SENT, DPD_ANSWERED, DELETES_RECEIVED, DELETES_SENT}) {
+                PHASE2_FAILED, DPD_SENT, DPD_ANSWERED, DPD_REQUESTS_ANSWERED, DELETES_RECEIVED, DELETES_SENT}) {
             values.put(n, 0L);
         }
     }

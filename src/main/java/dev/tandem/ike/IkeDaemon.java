@@ -67,6 +67,9 @@ public final class IkeDaemon implements AutoCloseable {
 
     private IkePolicy policy = IkePolicy.EMPTY;
     private boolean passive;
+    private Consumer<Runnable> barrier = Runnable::run;
+    /** Nothing is initiated before start(): a cluster node learns whether it is passive in between. */
+    private boolean started;
     private boolean closed;
 
     public IkeDaemon(EventLoop loop, Sadb sadb, IkePort port, RandomGenerator random, Options options) {
@@ -89,7 +92,9 @@ public final class IkeDaemon implements AutoCloseable {
         policy = newPolicy;
         phase1Lifecycle.configure(newPolicy);
         connections.configure(newPolicy);
-        connections.checkConnections();
+        if (started) {
+            connections.checkConnections();
+        }
     }
 
     /** On the loop. One received ISAKMP message (non-ESP marker already removed) from {@code from}, sent to our {@code localAddress} (nullable if unknown) on {@code localPort} (500 or 4500). Never throws: bad input is counted and logged (rate limited). */
@@ -109,9 +114,43 @@ public final class IkeDaemon implements AutoCloseable {
         }
         passive = on;
         LOG.info("IKE {}", on ? "passive: answering only" : "active: initiating connections");
-        if (!on) {
+        if (on) {
+            abandonExchanges();
+        }
+        if (!on && started) {
             phase1Lifecycle.activated();
             connections.checkConnections();
+        }
+    }
+
+    /**
+     * A master that becomes backup stops the exchanges it was running, in
+     * silence: the peer's next messages go to the new master, and our
+     * retransmissions from the VIP would only confuse it. What the exchanges
+     * installed stays (the new master has its copy); what they were to
+     * renew is renewed by whoever is master next.
+     */
+    private void abandonExchanges() {
+        int abandoned = 0;
+        for (Phase1Sa sa : List.copyOf(phase1s.all())) {
+            if (!sa.isEstablished()) {
+                phase1Lifecycle.remove(sa);
+                abandoned++;
+                continue;
+            }
+            for (QuickMode qm : sa.quickModes.values()) {
+                if (qm.state != QuickMode.State.DONE) {
+                    qm.abandon();
+                    abandoned++;
+                }
+            }
+            if (sa.replaced) {
+                sa.replaced = false;
+                sa.softDue = true;
+            }
+        }
+        if (abandoned > 0) {
+            LOG.info("IKE: {} exchanges in progress left to the new master", abandoned);
         }
     }
 
@@ -196,6 +235,20 @@ public final class IkeDaemon implements AutoCloseable {
     }
 
     /**
+     * On the loop. Answers that let the peer use new SAs (QM2 as responder,
+     * QM3 as initiator) go through {@code barrier}, which runs them once the
+     * cluster's backups have those SAs (see Replicator#afterReplicated); by
+     * default at once.
+     */
+    public void answerAfter(Consumer<Runnable> barrier) {
+        this.barrier = barrier;
+    }
+
+    void afterReplication(Runnable send) {
+        barrier.accept(send);
+    }
+
+    /**
      * On the loop. {@code listener} hears every change a backup must follow,
      * on the loop, as it happens (events carry keys: never log them whole).
      */
@@ -211,9 +264,13 @@ public final class IkeDaemon implements AutoCloseable {
 
     /** Subscribes to the SADB (soft expiry -> rekey, Acquire -> acquire on the loop) and starts the connection checker. */
     public void start() {
+        started = true;
         sadb.subscribe(subscriber);
         loop.execute(() -> {
             housekeeping.start();
+            if (!passive) {
+                phase1Lifecycle.activated();
+            }
             connections.checkConnections();
         });
     }

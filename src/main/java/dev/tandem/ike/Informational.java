@@ -36,6 +36,7 @@ final class Informational {
         if (type == NotifyType.R_U_THERE.code()) {
             sendInformational(sa, List.of(new Payload.Notification(1, ProtocolId.ISAKMP.code(), sa.cookies(),
                     NotifyType.R_U_THERE_ACK.code(), n.data())));
+            daemon.count(IkeCounters.DPD_REQUESTS_ANSWERED);
         } else if (type == NotifyType.R_U_THERE_ACK.code()) {
             if (n.data().length == 4 && Payloads.int32(n.data()) == sa.dpdSequence) {
                 daemon.count(IkeCounters.DPD_ANSWERED);

@@ -195,9 +195,14 @@ final class QuickMode {
         } else if (!qm.installInboundEarly()) {
             return null;
         }
-        qm.sendEncrypted(out);
-        // QM3 is the initiator's last word; repeating QM2 brings it back if it was lost
-        qm.resender.start();
+        // QM2 lets the initiator send with the new SAs: on a cluster, only once the backups have them
+        d.afterReplication(() -> {
+            if (qm.state == State.QM2_SENT && !d.closed()) {
+                qm.sendEncrypted(out);
+                // QM3 is the initiator's last word; repeating QM2 brings it back if it was lost
+                qm.resender.start();
+            }
+        });
         return qm;
     }
 
@@ -288,8 +293,21 @@ final class QuickMode {
         }
         byte[] hash3 = sa.keys.quickMode().hash3((int) messageId, ni, nr);
         state = State.DONE;
-        sendEncrypted(List.of(new Payload.Hash(hash3)));
-        install();
+        // QM1 is no longer ours to repeat; QM3 goes once the new inbound SA is on the backups (the
+        // responder may send with it on QM3), and our outbound one is installed after it
+        lastSent = null;
+        if (!installInboundEarly()) {
+            if (replaces != null) {
+                replaces.rekeying = false;
+            }
+            return;
+        }
+        sa.daemon.afterReplication(() -> {
+            if (!sa.daemon.closed()) {
+                sendEncrypted(List.of(new Payload.Hash(hash3)));
+                install();
+            }
+        });
     }
 
     /** SA_LIFE_TYPE/SA_LIFE_DURATION pairs of a RESPONDER-LIFETIME notify; the seconds, or 0 (also when malformed). */
@@ -377,6 +395,15 @@ final class QuickMode {
         resender.stop();
     }
 
+    /** Given up without a word to the peer (this node became a backup); a rekey it ran is due again. */
+    void abandon() {
+        resender.stop();
+        state = State.DONE;
+        if (replaces != null) {
+            replaces.rekeying = false;
+        }
+    }
+
     private void sendEncrypted(List<Payload> payloads) {
         Protection.Sealed s = sa.seal(ExchangeType.QUICK_MODE.code(), messageId, iv, payloads);
         iv = s.nextIv();
@@ -385,6 +412,10 @@ final class QuickMode {
     }
 
     private void resend() {
+        if (lastSent == null) {
+            // our answer still waits for replication (see afterReplication)
+            return;
+        }
         lastActivityNanos = sa.daemon.loop().nanoTime();
         sa.daemon.send(sa, lastSent);
     }

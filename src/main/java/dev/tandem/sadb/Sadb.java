@@ -1,7 +1,9 @@
 package dev.tandem.sadb;
 
 import dev.tandem.net.IpAddress;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -274,6 +276,17 @@ public final class Sadb {
 
     public Collection<SecurityAssociation> sas() {
         return List.copyOf(byId.values());
+    }
+
+    /**
+     * Every SA in the order {@link #outbound} ranks them, the one it prefers
+     * last: another SADB that adds them in this order sends with the same SA
+     * (a replication snapshot; after rekeys one peer has several).
+     */
+    public List<SecurityAssociation> sasOldestFirst() {
+        List<SecurityAssociation> all = new ArrayList<>(byId.values());
+        all.sort(Comparator.comparingLong(sa -> sa.indexOrder));
+        return all;
     }
 
     // ---- flows ----------------------------------------------------------

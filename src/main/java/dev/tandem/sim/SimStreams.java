@@ -1,5 +1,6 @@
 package dev.tandem.sim;
 
+import dev.tandem.loop.Timer;
 import dev.tandem.net.IpAddress;
 import dev.tandem.sync.StreamConnection;
 import dev.tandem.sync.StreamTransport;
@@ -40,6 +41,23 @@ public final class SimStreams {
         partition.cut(groups);
         // pairs a new cut joins again get what they held back, before anything newer
         flushHeld();
+    }
+
+    /**
+     * The node at {@code address} lost power: what it sent that has not
+     * arrived yet (on the wire, in its socket buffers, held back by a cut)
+     * never will. A killed process is different: its kernel still delivers.
+     */
+    public void powerLoss(IpAddress address) {
+        for (Pipe p : List.copyOf(pipes)) {
+            for (End receiving : List.of(p.a, p.b)) {
+                if (receiving.other.address.equals(address)) {
+                    receiving.held.clear();
+                    receiving.inFlight.forEach(Timer::cancel);
+                    receiving.inFlight.clear();
+                }
+            }
+        }
     }
 
     /** Joins the parts again; bytes held back are delivered. */
@@ -113,6 +131,8 @@ public final class SimStreams {
         final List<byte[]> held = new ArrayList<>();
         /** Arrivals before a receiver was set. */
         final List<byte[]> early = new ArrayList<>();
+        /** Bytes on their way to this end. */
+        final List<Timer> inFlight = new ArrayList<>();
         long lastArrival;
 
         End(SimLoop loop, IpAddress address) {
@@ -149,7 +169,9 @@ public final class SimStreams {
             }
             long at = Math.max(world.now() + latency.toNanos(), lastArrival);
             lastArrival = at;
-            loop.schedule(Duration.ofNanos(at - world.now()), () -> {
+            Timer[] self = new Timer[1];
+            self[0] = loop.schedule(Duration.ofNanos(at - world.now()), () -> {
+                inFlight.remove(self[0]);
                 if (closed) {
                     return;
                 }
@@ -159,6 +181,7 @@ public final class SimStreams {
                     receiver.data(data);
                 }
             });
+            inFlight.add(self[0]);
         }
 
         void flush() {

@@ -58,6 +58,8 @@ public final class Replicator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dev.tandem.sync");
     /** Added to the counter interval when sizing a takeover jump: network and scheduling delays of the last report. */
     static final Duration TAKEOVER_SLACK = Duration.ofSeconds(1);
+    /** Longest an IKE answer waits for the backups (see {@link #afterReplicated}). */
+    static final Duration ANSWER_WAIT = Duration.ofMillis(500);
 
     /**
      * Timing of the channel and of counter replication.
@@ -89,6 +91,7 @@ public final class Replicator implements AutoCloseable {
     private final SyncKey key;
     private final long nodeId;
     private final Map<IpAddress, Peer> peers = new LinkedHashMap<>();
+    private final List<Waiter> waiters = new ArrayList<>();
     private final SequenceRates rates = new SequenceRates();
     private final SyncStats stats = new SyncStats();
     private final AtomicBoolean countersScheduled = new AtomicBoolean();
@@ -113,7 +116,11 @@ public final class Replicator implements AutoCloseable {
     private Timer counterTimer = Timer.NONE;
     private long lastSnapshotId;
     private long lastCountersNanos;
-    private long lastHeardFromMasterNanos;
+    /**
+     * When a peer last said anything (heartbeats come every second): our
+     * counters are stale from there on if another node was or became master.
+     */
+    private long lastContactNanos;
     private boolean closed;
     /** Null in clusters without IKE (manual keying). */
     private IkeDaemon ike;
@@ -172,6 +179,79 @@ public final class Replicator implements AutoCloseable {
     public void replicateIke(IkeDaemon daemon) {
         this.ike = daemon;
         daemon.onStateChange(this::ikeEvent);
+        daemon.answerAfter(this::afterReplicated);
+    }
+
+    /**
+     * Runs {@code action} once every backup has acknowledged what this master
+     * sent so far: an IKE answer that lets the peer use new SAs waits for
+     * them to be on the backups, so that a master losing power right after
+     * it leaves no SA behind that only the peer has. At once when no backup
+     * is up; after {@link #ANSWER_WAIT} anyway (a backup that slow is lagging
+     * and the peer would retransmit). Dropped if this node stops being
+     * master meanwhile: the peer's retransmission goes to the new one.
+     */
+    public void afterReplicated(Runnable action) {
+        Waiter w = new Waiter(action);
+        if (role == RunState.MASTER) {
+            for (Peer p : peers.values()) {
+                if (p.up() && p.role == RunState.BACKUP) {
+                    w.sessions.put(p, p.session);
+                    w.targets.put(p, p.session.messagesSent());
+                }
+            }
+        }
+        if (w.done()) {
+            action.run();
+            return;
+        }
+        waiters.add(w);
+        w.timer = loop.schedule(ANSWER_WAIT, () -> {
+            if (waiters.remove(w)) {
+                stats.answerWaitsTimedOut++;
+                LOG.warn("sync: backups did not acknowledge within {} ms; answering the IKE peer anyway",
+                        ANSWER_WAIT.toMillis());
+                action.run();
+            }
+        });
+    }
+
+    /** An IKE answer waiting for the backups' acknowledgement. */
+    private final class Waiter {
+        final Runnable action;
+        final Map<Peer, PeerSession> sessions = new java.util.HashMap<>();
+        final Map<Peer, Long> targets = new java.util.HashMap<>();
+        Timer timer = Timer.NONE;
+
+        Waiter(Runnable action) {
+            this.action = action;
+        }
+
+        /** Each backup acknowledged up to its target, or its connection is gone. */
+        boolean done() {
+            for (Map.Entry<Peer, Long> e : targets.entrySet()) {
+                Peer p = e.getKey();
+                if (p.session == sessions.get(p) && p.up() && p.acked < e.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private void releaseWaiters() {
+        for (Waiter w : List.copyOf(waiters)) {
+            if (w.done()) {
+                waiters.remove(w);
+                w.timer.cancel();
+                w.action.run();
+            }
+        }
+    }
+
+    private void dropWaiters() {
+        waiters.forEach(w -> w.timer.cancel());
+        waiters.clear();
     }
 
     /**
@@ -260,6 +340,9 @@ public final class Replicator implements AutoCloseable {
         epoch++;
         stats.roleChanges++;
         LOG.warn("sync: {} -> {} ({})", was, next, why);
+        if (was == RunState.MASTER) {
+            dropWaiters();
+        }
         if (next == RunState.MASTER) {
             takeOver();
             // only now, past what the old master may have used
@@ -288,13 +371,19 @@ public final class Replicator implements AutoCloseable {
      * sequence number twice. Nothing is flushed, nothing is deleted.
      */
     private void takeOver() {
-        // what the old master may have sent unseen: since we last heard from it (longer when the sync link
-        // was down; changed counters come within an interval while it is up), plus one interval and some slack
-        long silence = lastHeardFromMasterNanos == 0 ? 0 : loop.nanoTime() - lastHeardFromMasterNanos;
+        // what the old master may have sent unseen: since we last heard from the cluster (longer when the sync
+        // link was down; changed counters come within an interval while it is up), plus one interval and slack
+        long silence = lastContactNanos == 0 ? 0 : loop.nanoTime() - lastContactNanos;
         long exposure = silence + options.counterInterval().toNanos() + TAKEOVER_SLACK.toNanos();
+        // cut off from the cluster for longer than a master stays unnoticed: another node may have been master
+        // meanwhile and made a jump of its own from counters as old as ours; ours must clear that one too
+        // (whose jump grew with its own silence: ours, longer, clears it by a jump for each dead-after interval)
+        long deadAfter = options.deadAfter().toNanos();
+        long others = silence > deadAfter
+                ? SequenceRates.MINIMUM_MARGIN * peers.size() * ((silence + deadAfter - 1) / deadAfter) : 0;
         int jumped = 0;
         for (SecurityAssociation sa : sadb.sas()) {
-            long margin = rates.margin(sa.id(), exposure, options.counterEvery());
+            long margin = rates.margin(sa.id(), exposure, options.counterEvery()) + others;
             long from = sa.lastSequence();
             long to = from + margin;
             if (!sa.spec().esn() && to > 0xffff_ffffL) {
@@ -405,6 +494,7 @@ public final class Replicator implements AutoCloseable {
                 if (p.session != s) {
                     return;
                 }
+                lastContactNanos = loop.nanoTime();
                 try {
                     for (SecureChannel.Incoming in : messages) {
                         if (!(in.message() instanceof SyncMessage.FlowAdd)) {
@@ -419,7 +509,6 @@ public final class Replicator implements AutoCloseable {
                     applyPendingFlows();
                 }
                 if (role == RunState.BACKUP && p.role == RunState.MASTER) {
-                    lastHeardFromMasterNanos = loop.nanoTime();
                     s.send(new SyncMessage.Ack(s.messagesReceived(), lastSnapshotId));
                 }
             }
@@ -432,6 +521,7 @@ public final class Replicator implements AutoCloseable {
                 if (p.session == s) {
                     p.session = null;
                     p.incoming = null;
+                    releaseWaiters();
                     p.role = RunState.INIT;
                     p.lastError = reason;
                     stats.disconnects++;
@@ -465,6 +555,7 @@ public final class Replicator implements AutoCloseable {
             case SyncMessage.Ack a -> {
                 p.acked = a.lastSequence();
                 p.ackedSnapshot = a.lastSnapshotId();
+                releaseWaiters();
             }
             case SyncMessage.Heartbeat h -> { }
             case SyncMessage.Bye b -> s.end("peer closed: " + b.reason());
@@ -604,7 +695,8 @@ public final class Replicator implements AutoCloseable {
 
     private void sendSnapshot(Peer p) {
         long id = ++lastSnapshotId;
-        Collection<SecurityAssociation> sas = sadb.sas();
+        // oldest first, so the backup indexes them as this node did and sends with the same SA
+        Collection<SecurityAssociation> sas = sadb.sasOldestFirst();
         List<Flow> flows = sadb.flows();
         PeerSession s = p.session;
         // the whole snapshot goes out in this one step: written in large pieces, not frame by frame
@@ -761,7 +853,15 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void sendCounters() {
-        if (role != RunState.MASTER || peers.values().stream().noneMatch(Peer::up)) {
+        if (role != RunState.MASTER) {
+            return;
+        }
+        long now = loop.nanoTime();
+        for (SecurityAssociation sa : sadb.sas()) {
+            // our own pace too: should we take over again after a time cut off, it sizes our jump
+            rates.observe(sa.id(), sa.lastSequence(), now);
+        }
+        if (peers.values().stream().noneMatch(Peer::up)) {
             return;
         }
         List<SyncMessage.Counters.Entry> batch = new ArrayList<>();
@@ -834,6 +934,7 @@ public final class Replicator implements AutoCloseable {
         }
         closed = true;
         counterTimer.cancel();
+        dropWaiters();
         sadb.unsubscribe(sadbListener);
         if (carp != null) {
             carp.unsubscribe(carpListener);

@@ -16,9 +16,12 @@ final class SyncStats {
     long disconnects;
     long roleChanges;
     long takeovers;
+    /** IKE answers sent without the backups' acknowledgement, after the wait ran out. */
+    long answerWaitsTimedOut;
 
     SyncStatus.Counts snapshot() {
         return new SyncStatus.Counts(snapshotsSent, snapshotsReceived, forwarded, sasApplied, flowsApplied,
-                deletesApplied, counterUpdates, ignored, refused, failedHandshakes, disconnects, roleChanges, takeovers);
+                deletesApplied, counterUpdates, ignored, refused, failedHandshakes, disconnects, roleChanges, takeovers,
+                answerWaitsTimedOut);
     }
 }

@@ -40,5 +40,6 @@ public record SyncStatus(String role, long epoch, boolean interlocked, String ca
     /** Totals since start. */
     public record Counts(long snapshotsSent, long snapshotsReceived, long forwarded, long sasApplied,
                          long flowsApplied, long deletesApplied, long counterUpdates, long ignored, long refused,
-                         long failedHandshakes, long disconnects, long roleChanges, long takeovers) { }
+                         long failedHandshakes, long disconnects, long roleChanges, long takeovers,
+                         long answerWaitsTimedOut) { }
 }

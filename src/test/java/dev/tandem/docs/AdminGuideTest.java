@@ -22,6 +22,6 @@ class AdminGuideTest {
             assertThat(m.group(2)).as(m.group(1)).isEqualTo(Files.readString(Path.of(m.group(1))));
             n++;
         }
-        assertThat(n).as("example files quoted in the guide").isEqualTo(2);
+        assertThat(n).as("example files quoted in the guide").isEqualTo(8);
     }
 }

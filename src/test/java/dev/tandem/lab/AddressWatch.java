@@ -41,7 +41,7 @@ final class AddressWatch {
             try {
                 out.await(mark, "198.18.255.254", Duration.ofMillis(500));
                 return new AddressWatch(out);
-            } catch (AssertionError e) {
+            } catch (IllegalStateException e) {
                 if (attempt == 20) {
                     throw e;
                 }

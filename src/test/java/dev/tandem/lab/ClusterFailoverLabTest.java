@@ -66,11 +66,11 @@ class ClusterFailoverLabTest {
             NodeStatus gpBefore = NodeStatus.of(gp);
             Lab.Daemon a = lab.tandemd(Lab.GWA, conf.node(Lab.GWA));
             daemons.put(Lab.GWA, a);
-            awaitInterfaces(a, 0, "MASTER");
+            IkeClusterLab.awaitInterfaces(a, 0, "MASTER");
             Lab.Daemon b = lab.tandemd(Lab.GWB, conf.node(Lab.GWB));
             daemons.put(Lab.GWB, b);
             b.log().await(0, "sync: snapshot from " + ClusterConf.syncAddress(Lab.GWA) + " applied", LONG);
-            awaitInterfaces(b, 0, "BACKUP");
+            IkeClusterLab.awaitInterfaces(b, 0, "BACKUP");
 
             try (SequencedStream up = SequencedStream.start("ha->hp", lab.ns(Lab.HA), lab.ns(Lab.HP), "10.2.0.10",
                     40001, RATE, STREAM_SECONDS);
@@ -84,7 +84,7 @@ class ClusterFailoverLabTest {
                 int mb = b.log().mark();
                 long t0 = System.nanoTime();
                 a.process().destroyForcibly();
-                awaitInterfaces(b, mb, "MASTER");
+                IkeClusterLab.awaitInterfaces(b, mb, "MASTER");
                 b.log().await(mb, "sync: BACKUP -> MASTER", LONG);
                 report.add(measure("kill -9 of master gwa", Lab.GWB, t0, s, gp, gpBefore, Map.of(Lab.GWB, b)));
 
@@ -95,9 +95,9 @@ class ClusterFailoverLabTest {
                 daemons.put(Lab.GWA + " (restarted)", a2);
                 LogLines.Line synced = a2.log().await(0, "sync: snapshot from " + ClusterConf.syncAddress(Lab.GWB)
                         + " applied", LONG);
-                awaitInterfaces(a2, 0, "MASTER");
-                awaitInterfaces(b, mb, "BACKUP");
-                assertNotMasterBefore(a2, synced);
+                IkeClusterLab.awaitInterfaces(a2, 0, "MASTER");
+                IkeClusterLab.awaitInterfaces(b, mb, "BACKUP");
+                ClusterChecks.assertNotMasterBefore(a2, synced);
                 report.add(measure("fail-back: gwa restarted, synced, preempts", Lab.GWA, t0, s, gp, gpBefore,
                         Map.of(Lab.GWA, a2, Lab.GWB, b)));
                 awaitCountersReplicated(a2, b);
@@ -107,8 +107,8 @@ class ClusterFailoverLabTest {
                 int ma = a2.log().mark();
                 t0 = System.nanoTime();
                 demote(lab, a2, "+1");
-                awaitInterfaces(b, mb, "MASTER");
-                awaitInterfaces(a2, ma, "BACKUP");
+                IkeClusterLab.awaitInterfaces(b, mb, "MASTER");
+                IkeClusterLab.awaitInterfaces(a2, ma, "BACKUP");
                 report.add(measure("graceful: carp demote +1 on gwa", Lab.GWB, t0, s, gp, gpBefore,
                         Map.of(Lab.GWA, a2, Lab.GWB, b)));
                 awaitCountersReplicated(b, a2);
@@ -118,8 +118,8 @@ class ClusterFailoverLabTest {
                 ma = a2.log().mark();
                 t0 = System.nanoTime();
                 demote(lab, a2, "-1");
-                awaitInterfaces(a2, ma, "MASTER");
-                awaitInterfaces(b, mb, "BACKUP");
+                IkeClusterLab.awaitInterfaces(a2, ma, "MASTER");
+                IkeClusterLab.awaitInterfaces(b, mb, "BACKUP");
                 report.add(measure("graceful: carp demote -1 on gwa, it preempts", Lab.GWA, t0, s, gp, gpBefore,
                         Map.of(Lab.GWA, a2, Lab.GWB, b)));
                 System.out.println(up.problems() + "; " + down.problems());
@@ -164,22 +164,6 @@ class ClusterFailoverLabTest {
             assertThat(w.sent()).as(line).isPositive();
         }
         return line;
-    }
-
-    /** Waits for both carp interfaces of {@code d} to report a transition to {@code state} after {@code mark}. */
-    private static void awaitInterfaces(Lab.Daemon d, int mark, String state) throws InterruptedException {
-        for (String iface : List.of("carp0 (vhid 1): ", "carp1 (vhid 2): ")) {
-            d.log().await(mark, l -> l.contains(iface) && l.contains("-> " + state), iface + "-> " + state, LONG);
-        }
-    }
-
-    /** The start-up interlock held: no carp interface of {@code d} became master before the snapshot was in. */
-    private static void assertNotMasterBefore(Lab.Daemon d, LogLines.Line synced) {
-        List<LogLines.Line> lines = d.log().lines();
-        int snapshot = lines.indexOf(synced);
-        assertThat(lines.subList(0, snapshot)).as("gwa's log until the snapshot")
-                .noneMatch(l -> l.text().contains("-> MASTER"))
-                .anyMatch(l -> l.text().contains("demoted until the first snapshot"));
     }
 
     private static void demote(Lab lab, Lab.Daemon d, String delta) throws Exception {

@@ -127,6 +127,29 @@ class ReplicationSimTest {
         assertThat(applied).isDone();
     }
 
+    /**
+     * Rekeys leave several SAs towards one peer; the newest carries the
+     * traffic. A backup that gets them in a snapshot must prefer the same
+     * one, else after a takeover it sends on an SA the peer has replaced
+     * (found in the IKE failover lab: a restarted node sent on the SA from
+     * before a quick mode rekey).
+     */
+    @Test
+    void aSnapshotKeepsWhichSaTheMasterSendsWith() {
+        SimSyncCluster c = cluster(7, 2);
+        Node m = c.masters().getFirst();
+        Node b = c.nodes.values().stream().filter(n -> n != m).findFirst().orElseThrow();
+        b.kill();
+        for (int spi = 0x7010; spi > 0x7000; spi--) {
+            add(m, spi);
+        }
+        b.start();
+        assertThat(c.runUntil(() -> !b.replicator.interlocked(), MINUTE)).isTrue();
+        assertThat(spis(b.sadb)).hasSize(16);
+        assertThat(m.sadb.outbound(flow(1)).spec().id().spi()).isEqualTo(0x7001);
+        assertThat(b.sadb.outbound(flow(1)).spec().id().spi()).as("the backup's choice").isEqualTo(0x7001);
+    }
+
     @Test
     void aRestartedPreferredNodeTakesMastershipOnlyOnceItHasTheSas() {
         SimSyncCluster c = cluster(3, 2);

@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 
 /**
  * What a background process printed, line by line, with the moment each line
- * arrived; tests wait for a line instead of sleeping.
+ * arrived; the lab waits for a line instead of sleeping.
  */
 public final class LogLines {
 
@@ -40,7 +40,7 @@ public final class LogLines {
     /**
      * Waits for the first line at index {@code from} or later that contains {@code text}.
      *
-     * @throws AssertionError with everything printed when it does not come within {@code timeout}
+     * @throws IllegalStateException with everything printed when it does not come within {@code timeout}
      */
     public Line await(int from, String text, Duration timeout) throws InterruptedException {
         return await(from, l -> l.contains(text), "\"" + text + "\"", timeout);
@@ -58,7 +58,7 @@ public final class LogLines {
             }
             long left = end - System.nanoTime();
             if (left <= 0 || ended) {
-                throw new AssertionError("no line " + what + " within " + timeout.toMillis() + " ms"
+                throw new IllegalStateException("no line " + what + " within " + timeout.toMillis() + " ms"
                         + (ended ? " (the process ended)" : "") + ":\n" + this);
             }
             wait(Math.max(1, left / 1_000_000));
@@ -70,9 +70,5 @@ public final class LogLines {
         StringBuilder sb = new StringBuilder();
         lines.forEach(l -> sb.append(l.text()).append('\n'));
         return sb.toString();
-    }
-
-    static Duration seconds(long s) {
-        return Duration.ofSeconds(s);
     }
 }

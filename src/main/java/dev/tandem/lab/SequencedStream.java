@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One direction of a paced, sequence-numbered UDP stream between two lab
- * hosts, run from the test JVM: a sender thread with a socket in one
+ * hosts, run from this JVM: a sender thread with a socket in one
  * namespace sends at a fixed rate on an absolute schedule, a receiver thread
  * with a socket in the other records each datagram's sequence number and
  * arrival time. What a failover did to the traffic is read from these
@@ -158,7 +158,7 @@ final class SequencedStream implements AutoCloseable {
      * Waits until a datagram sent at or after {@code sentAfterNanos} has
      * arrived (traffic flows after an event) and returns its arrival time.
      *
-     * @throws AssertionError when none arrives within {@code timeout}
+     * @throws IllegalStateException when none arrives within {@code timeout}
      */
     synchronized long awaitDelivered(long sentAfterNanos, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
@@ -171,7 +171,7 @@ final class SequencedStream implements AutoCloseable {
             }
             long left = end - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError(name + ": nothing sent after the mark arrived within " + timeout.toMillis()
+                throw new IllegalStateException(name + ": nothing sent after the mark arrived within " + timeout.toMillis()
                         + " ms (" + sent + " sent, " + arrivals + " arrived)");
             }
             wait(Math.max(1, left / 1_000_000));

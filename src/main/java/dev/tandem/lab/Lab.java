@@ -1,5 +1,7 @@
 package dev.tandem.lab;
 
+import dev.tandem.control.ControlClient;
+import dev.tandem.control.Message;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,15 +14,18 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A network-namespace lab for tests that need real interfaces (after
- * ../shared/lab): two gateways joined by a WAN link, each with a host on
- * its LAN. Namespaces get a random prefix so runs never collide, veth ends
- * are created directly inside their namespaces, and {@link #close} kills
- * everything it started and deletes the namespaces, also after a failure.
+ * A network-namespace lab for tests that need real interfaces and for
+ * {@code tandem demo --lab} (after ../shared/lab): two gateways joined by a
+ * WAN link, each with a host on its LAN. Namespaces get a random prefix so
+ * runs never collide, veth ends are created directly inside their
+ * namespaces, and {@link #close} kills everything it started and deletes
+ * the namespaces, also after a failure and, through a shutdown hook, when
+ * the JVM is interrupted (Ctrl-C).
  *
  * <pre>
  *   ha 10.1.0.10 -- la 10.1.0.1 [gwa] wa 192.0.2.1 ---- wb 192.0.2.2 [gwb] lb 10.2.0.1 -- hb 10.2.0.10
@@ -35,8 +40,12 @@ public final class Lab implements AutoCloseable {
 
     private final String prefix;
     private final Path dir;
-    private final List<Process> processes = new ArrayList<>();
-    private final List<String> namespaces = new ArrayList<>();
+    // written by the thread building the lab, read by the shutdown hook
+    private final List<Process> processes = new CopyOnWriteArrayList<>();
+    private final List<String> namespaces = new CopyOnWriteArrayList<>();
+    /** Tears the lab down when the JVM exits first (Ctrl-C, SIGTERM). */
+    private final Thread onExit = new Thread(this::tearDown, "lab-teardown");
+    private boolean closed;
 
     /** What a command printed and how it ended. */
     public record Result(int status, String out) { }
@@ -44,6 +53,7 @@ public final class Lab implements AutoCloseable {
     private Lab() throws IOException {
         this.prefix = "tdm" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         this.dir = Files.createTempDirectory("tandem-lab-");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     public static boolean root() {
@@ -79,8 +89,7 @@ public final class Lab implements AutoCloseable {
         Lab lab = new Lab();
         try {
             for (String n : nodes) {
-                lab.ip("netns", "add", lab.ns(n));
-                lab.namespaces.add(lab.ns(n));
+                lab.addNamespace(n);
                 lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
             }
             for (Wire w : wires) {
@@ -171,14 +180,12 @@ public final class Lab implements AutoCloseable {
     public static Lab segment(String... nodes) throws IOException, InterruptedException {
         Lab lab = new Lab();
         try {
-            lab.ip("netns", "add", lab.ns(SWITCH));
-            lab.namespaces.add(lab.ns(SWITCH));
+            lab.addNamespace(SWITCH);
             lab.ip("-n", lab.ns(SWITCH), "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
             lab.ip("-n", lab.ns(SWITCH), "link", "set", "br0", "up");
             for (int i = 0; i < nodes.length; i++) {
                 String n = nodes[i];
-                lab.ip("netns", "add", lab.ns(n));
-                lab.namespaces.add(lab.ns(n));
+                lab.addNamespace(n);
                 lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
                 lab.ip("link", "add", "wan0", "netns", lab.ns(n), "type", "veth", "peer", "name", port(n),
                         "netns", lab.ns(SWITCH));
@@ -215,8 +222,7 @@ public final class Lab implements AutoCloseable {
         Lab lab = new Lab();
         try {
             for (String n : List.of(SWITCH, GWA, GWB, GP, HA, HP)) {
-                lab.ip("netns", "add", lab.ns(n));
-                lab.namespaces.add(lab.ns(n));
+                lab.addNamespace(n);
                 lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
             }
             for (String br : List.of("brwan", "brlan")) {
@@ -261,6 +267,15 @@ public final class Lab implements AutoCloseable {
     /** The bridge port of {@code node} in {@link #segment}. */
     public static String port(String node) {
         return "p" + node;
+    }
+
+    /** Creates {@code node}'s namespace, unless the lab is already torn down (the JVM is exiting). */
+    private synchronized void addNamespace(String node) throws IOException, InterruptedException {
+        if (closed) {
+            throw new IOException("the lab is torn down");
+        }
+        ip("netns", "add", ns(node));
+        namespaces.add(ns(node));
     }
 
     /** Runs {@code ip ARGS} on the host, failing with its output. */
@@ -363,7 +378,20 @@ public final class Lab implements AutoCloseable {
     }
 
     /** A running tandemd: its process, control socket and log. */
-    public record Daemon(Process process, Path control, Path config, LogLines log) { }
+    public record Daemon(Process process, Path control, Path config, LogLines log) {
+
+        /** One request over the control socket, as the command line sends it: what the daemon printed. */
+        public String call(String verb, Map<String, String> args) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            try (ControlClient c = ControlClient.connect(control)) {
+                Message m = c.call(new Message(verb, args), line -> sb.append(line).append('\n'));
+                if (!m.verb().equals("ok")) {
+                    throw new IOException(verb + ": " + m.get("message"));
+                }
+            }
+            return sb.toString();
+        }
+    }
 
     /**
      * Starts tandemd in {@code node} with this ipsec.conf and waits until it
@@ -389,10 +417,8 @@ public final class Lab implements AutoCloseable {
             Files.writeString(file, "");
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path jar = Path.of("target", "tandem.jar").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
-                jar.toString(), "daemon", "-c", conf.toString()));
+        List<String> cmd = tandemCommand();
+        cmd.addAll(List.of("daemon", "-c", conf.toString()));
         cmd.addAll(List.of(daemonOptions));
         Process p = spawn(node, cmd.toArray(String[]::new));
         LogLines log = new LogLines();
@@ -405,15 +431,47 @@ public final class Lab implements AutoCloseable {
 
     /** Runs the tandem command line (ipsecctl, status) from the host against a daemon. */
     public Result tandem(String... args) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar",
-                Path.of("target", "tandem.jar").toAbsolutePath().toString()));
+        List<String> cmd = tandemCommand();
         cmd.addAll(List.of(args));
         return run(cmd);
     }
 
+    /**
+     * The java of this JVM running Tandem's jar: the jar this class was
+     * loaded from ({@code tandem demo --lab}), or, when it was loaded from
+     * target/classes (the tests), the jar {@code mvn package} built next to it.
+     */
+    private static List<String> tandemCommand() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jar;
+        try {
+            Path from = Path.of(Lab.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            jar = Files.isRegularFile(from) ? from : from.resolveSibling("tandem.jar");
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IOException("cannot tell where Tandem's jar is: " + e.getMessage(), e);
+        }
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException(jar + " is missing (mvn -B package -DskipTests builds it)");
+        }
+        return new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
+    }
+
     @Override
     public void close() {
+        // the hook stays until the lab is gone: an exit that begins meanwhile waits for this tear-down
+        tearDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook finds the lab torn down
+        }
+    }
+
+    private synchronized void tearDown() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         cleanUp(processes, namespaces);
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -18,6 +18,25 @@ final class StrongSwan {
 
     static final String CHARON = "/usr/lib/ipsec/charon";
 
+    /**
+     * What kernel-libipsec logs (level 1) when it drops an inbound ESP packet
+     * (strongSwan 5.9.8 src/libipsec/esp_packet.c, esp_context.c, processor.c):
+     * replay, bad ICV, unknown SPI.
+     */
+    static final List<String> ESP_FAILURES = List.of("ESP sequence number verification failed",
+            "ESP decryption or ICV verification failed", "inbound ESP packet does not belong to an installed SA");
+    /**
+     * What charon logs for any negotiation or loss of an SA (see
+     * docs/strongswan-interop-notes.md): a takeover the peer never notices
+     * shows none of them.
+     */
+    static final List<String> NEGOTIATIONS = List.of("initiating Main Mode",
+            "is initiating a Main Mode", "] established between", "established with SPIs", "DPD check timed out",
+            "restarting CHILD_SA", "reauthenticating IKE_SA", "DELETE for", "deleting IKE_SA", "closing CHILD_SA",
+            "establishing IKE_SA failed", "retransmit");
+    /** What charon logs when an IKE_SA (an IKEv1 main mode) is established. */
+    static final String IKE_ESTABLISHED = "] established between";
+
     private final Lab lab;
     private final String node;
     private final StrongSwanConfig config;
@@ -101,9 +120,59 @@ final class StrongSwan {
         swanctl("--terminate", "--ike", StrongSwanConfig.CONN, "--timeout", Long.toString(timeout.toSeconds()));
     }
 
+    /**
+     * swanctl --rekey --child: a new quick mode for {@code child} (IKEv1 has
+     * no other kind of rekey); returns once charon has queued it, the new
+     * CHILD_SA's "established" line says it is done.
+     */
+    void rekeyChild(String child) throws IOException, InterruptedException {
+        swanctl("--rekey", "--child", child);
+    }
+
+    /**
+     * swanctl --rekey --reauth --ike: the IKEv1 phase 1 rekey strongSwan does
+     * (it never rekeys an ISAKMP SA in place): a new main mode, and the
+     * CHILD_SAs move over to it. The old ISAKMP SA stays, without children,
+     * until its hard lifetime (reauth_time + over_time) deletes it; {@link
+     * #terminateIke} does that at once.
+     */
+    void reauthenticate(String ike) throws IOException, InterruptedException {
+        swanctl("--rekey", "--reauth", "--ike", ike);
+    }
+
+    /** swanctl --terminate --ike-id: deletes one IKE_SA (a Delete to the peer) with whatever CHILD_SAs it has. */
+    void terminateIke(int id, Duration timeout) throws IOException, InterruptedException {
+        swanctl("--terminate", "--ike-id", Integer.toString(id), "--timeout", Long.toString(timeout.toSeconds()));
+    }
+
     /** The IKE_SAs and CHILD_SAs charon has now, with their SPIs and counters. */
     List<SwanctlSas.IkeSa> sas() throws IOException, InterruptedException {
         return SwanctlSas.parse(listSas());
+    }
+
+    /**
+     * charon's one established IKE_SA with its one installed CHILD_SA {@link
+     * StrongSwanConfig#CHILD}.
+     *
+     * @throws IllegalStateException with swanctl's list when there is not exactly that
+     */
+    SwanctlSas.IkeSa established() throws IOException, InterruptedException {
+        String list = listSas();
+        List<SwanctlSas.IkeSa> sas = SwanctlSas.parse(list).stream().filter(i -> i.state().equals("ESTABLISHED"))
+                .toList();
+        if (sas.size() != 1 || sas.get(0).child(StrongSwanConfig.CHILD).isEmpty()
+                || sas.get(0).children().stream().filter(c -> c.state().equals("INSTALLED")).count() != 1) {
+            throw new IllegalStateException("not one established IKE_SA with one installed CHILD_SA "
+                    + StrongSwanConfig.CHILD + ":\n" + list);
+        }
+        return sas.get(0);
+    }
+
+    /** Lines charon logged from {@code mark} on that contain any of {@code texts}. */
+    List<String> logged(int mark, List<String> texts) {
+        List<LogLines.Line> lines = log().lines();
+        return lines.subList(mark, lines.size()).stream().map(LogLines.Line::text)
+                .filter(x -> texts.stream().anyMatch(x::contains)).toList();
     }
 
     /** swanctl --list-sas: SPIs, encapsulation, byte and packet counters. */

@@ -21,6 +21,8 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey)
     static final String WAN_VIP = "192.0.2.100";
     static final String LAN_VIP = "10.1.0.1";
     static final String PEER = "192.0.2.3";
+    static final String CLUSTER_NET = "10.1.0.0/24";
+    static final String PEER_NET = "10.2.0.0/24";
     /** advbase 0 everywhere: each node's interval is advskew/256 s. */
     static final int ADVSKEW_GWA = 20;
     static final int ADVSKEW_GWB = 40;
@@ -70,6 +72,20 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey)
                 flow esp from 10.1.0.0/24 to 10.2.0.0/24 peer $remote
                 %s""".formatted(WAN_VIP, PEER, sa("$vip", "$remote"));
         return Map.of("carp.conf", carpConf, "sasyncd.conf", sasyncd, "ipsec.conf", ipsec);
+    }
+
+    /**
+     * The files of cluster node gwa or gwb for IKE with strongSwan in gp:
+     * carp.conf and sasyncd.conf as {@link #node}, and an ipsec.conf of one
+     * {@code ike passive esp} rule, so that strongSwan is the only initiator.
+     */
+    Map<String, String> ikeNode(String node, String psk) {
+        Map<String, String> files = new java.util.HashMap<>(node(node));
+        files.put("ipsec.conf", "# the same file on gwa and gwb\n"
+                + "ike passive esp from " + CLUSTER_NET + " to " + PEER_NET + " local " + WAN_VIP
+                + " peer " + PEER + " main auth hmac-sha2-256 enc aes-256 group modp2048"
+                + " quick auth hmac-sha2-256 enc aes-256 group none psk \"" + psk + "\"\n");
+        return files;
     }
 
     /** ipsec.conf of the peer gateway gp. */

@@ -1,7 +1,5 @@
 package dev.tandem.lab;
 
-import dev.tandem.control.ControlClient;
-import dev.tandem.control.Message;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -9,20 +7,24 @@ import java.util.StringJoiner;
 
 /**
  * A node's {@code tandem status --json}, asked over its control socket from
- * the test JVM (the same request the command line sends, without starting a
+ * the lab's JVM (the same request the command line sends, without starting a
  * JVM for it), and the numbers the failover lab reads from it.
  */
 record NodeStatus(Object root) {
 
     static NodeStatus of(Lab.Daemon d) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        try (ControlClient c = ControlClient.connect(d.control())) {
-            Message m = c.call(new Message("status", Map.of("json", "yes")), line -> sb.append(line).append('\n'));
-            if (!m.verb().equals("ok")) {
-                throw new IOException("status: " + m.get("message"));
-            }
+        return new NodeStatus(MiniJson.parse(d.call("status", Map.of("json", "yes")).strip()));
+    }
+
+    /** The node's roles in a line: each carp interface's state, the sync role, whether IKE is passive. */
+    String roles() {
+        StringJoiner j = new StringJoiner(", ");
+        for (Object i : (List<?>) MiniJson.at(root, "carp", "interfaces")) {
+            j.add(MiniJson.at(i, "name") + " " + MiniJson.at(i, "state"));
         }
-        return new NodeStatus(MiniJson.parse(sb.toString().strip()));
+        return j + "; sync " + MiniJson.at(root, "sync", "role") + "; IKE " + (ikePassive() ? "passive" : "active")
+                + " (phase 1 SAs " + (long) MiniJson.number(root, "ike", "phase1_sas") + ", phase 2 SAs "
+                + (long) MiniJson.number(root, "ike", "phase2_sas") + ")";
     }
 
     /** Packets dropped for {@code reason} (e.g. "replay"): the node-wide counter plus every SA's. */
@@ -41,7 +43,17 @@ record NodeStatus(Object root) {
                 return (long) MiniJson.number(sa, field);
             }
         }
-        throw new AssertionError("no SA " + spi + " in " + root);
+        throw new IllegalStateException("no SA " + spi + " in " + root);
+    }
+
+    /** A counter of the IKE daemon ("dpd-answered", "phase1-established", ...). */
+    long ike(String counter) {
+        return (long) MiniJson.number(root, "ike", "counters", counter);
+    }
+
+    /** Whether the node's IKE daemon is passive (answers only). */
+    boolean ikePassive() {
+        return Boolean.TRUE.equals(MiniJson.at(root, "ike", "passive"));
     }
 
     private List<?> sas() {

@@ -1,9 +1,12 @@
-package dev.tandem.daemon;
+package dev.tandem.sync;
 
 import dev.tandem.carp.CarpState;
 import dev.tandem.carp.CarpTransition;
 import dev.tandem.conf.sasyncd.ControlTarget;
 import dev.tandem.conf.sasyncd.SasyncdConf;
+import dev.tandem.loop.EventLoop;
+import dev.tandem.loop.Timer;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,18 +19,30 @@ import org.slf4j.LoggerFactory;
  * master", never in "mode slave", else while the carp interface is MASTER.
  * Without sasyncd.conf, or with "control iked" or "control none", IKE is
  * always active. Runs on the event loop.
+ *
+ * <p>A new master turns active only after {@link #SETTLE}: a takeover can
+ * be undone an advertisement later (two nodes booting together, a master
+ * that lifts its start-up demotion), and an exchange this node started in
+ * between would be left half done to the other. Answering the peer,
+ * DPD included, goes on meanwhile; only initiating waits.
  */
-final class IkePassiveMode implements Consumer<CarpTransition> {
+public final class IkePassiveMode implements Consumer<CarpTransition> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IkePassiveMode.class);
 
+    /** How long a node must have been master before its IKE initiates. */
+    public static final Duration SETTLE = Duration.ofSeconds(1);
+
     private final SasyncdConf sync;
+    private final EventLoop loop;
     private final Consumer<Boolean> passive;
     private Boolean current;
+    private Timer settling = Timer.NONE;
 
     /** @param passive receives each change (true: passive), the first one at {@link #start} */
-    IkePassiveMode(SasyncdConf sync, Consumer<Boolean> passive) {
+    public IkePassiveMode(SasyncdConf sync, EventLoop loop, Consumer<Boolean> passive) {
         this.sync = sync;
+        this.loop = loop;
         this.passive = passive;
     }
 
@@ -36,7 +51,7 @@ final class IkePassiveMode implements Consumer<CarpTransition> {
     }
 
     /** The carp interface to follow ({@link #accept} its transitions), or null. */
-    String carpInterface() {
+    public String carpInterface() {
         if (!controlled()) {
             return null;
         }
@@ -47,7 +62,7 @@ final class IkePassiveMode implements Consumer<CarpTransition> {
     }
 
     /** Sets the first mode; {@code carpState} is the state of {@link #carpInterface()}, if any. */
-    void start(CarpState carpState) {
+    public void start(CarpState carpState) {
         if (!controlled()) {
             set(false, sync == null ? "no sasyncd.conf" : "sasyncd.conf controls " + sync.control());
             return;
@@ -62,9 +77,15 @@ final class IkePassiveMode implements Consumer<CarpTransition> {
     @Override
     public void accept(CarpTransition t) {
         String iface = carpInterface();
-        if (iface != null && iface.equals(t.iface())) {
-            set(t.to() != CarpState.MASTER, t.toString());
+        if (iface == null || !iface.equals(t.iface())) {
+            return;
         }
+        settling.cancel();
+        if (t.to() != CarpState.MASTER) {
+            set(true, t.toString());
+            return;
+        }
+        settling = loop.schedule(SETTLE, () -> set(false, t + ", master for " + SETTLE.toMillis() + " ms"));
     }
 
     private void set(boolean next, String why) {
