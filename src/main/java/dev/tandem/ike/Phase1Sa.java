@@ -324,17 +324,9 @@ final class Phase1Sa {
         byte[] hashR = keys.hashR(gxi, gxr, cookieI(), cookieR(), saiB, Payloads.body(idr));
         lastReceived = datagram;
         answersLast = true;
-        sealNext(List.of(idr, new Payload.Hash(hashR)));
+        sendEncrypted(List.of(idr, new Payload.Hash(hashR)));
         phase1Iv = iv;
         established();
-        // MM6 completes the peer's phase 1: on a cluster it leaves once the backups have this one
-        answerHeld = true;
-        daemon.afterReplication(() -> {
-            answerHeld = false;
-            if (!daemon.closed() && daemon.phase1s().contains(this)) {
-                resend();
-            }
-        });
     }
 
     private void mainMode6(IsakmpHeader h, byte[] datagram) throws MalformedIsakmp {
@@ -554,9 +546,6 @@ final class Phase1Sa {
         }
     }
 
-    /** Our last answer is sealed but waits for the cluster's backups before it may leave. */
-    private boolean answerHeld;
-
     private void established() {
         resender.stop();
         state = State.ESTABLISHED;
@@ -584,24 +573,15 @@ final class Phase1Sa {
     }
 
     private void sendEncrypted(List<Payload> payloads) {
-        sealNext(payloads);
-        resend();
-    }
-
-    /** Encrypts the next message of phase 1 as {@link #lastSent}, without sending it. */
-    private void sealNext(List<Payload> payloads) {
         int type = (mode == ExchangeMode.MAIN ? ExchangeType.IDENTITY_PROTECTION : ExchangeType.AGGRESSIVE).code();
         Protection.Sealed s = Protection.seal(choice.cipher(), encryptionKey, iv, IsakmpHeader.of(ckyI, ckyR, type,
                 0, 0), payloads);
         iv = s.nextIv();
         lastSent = s.datagram();
+        resend();
     }
 
     void resend() {
-        if (answerHeld) {
-            // MM6 waits for replication (see mainMode5); a repeated MM5 meanwhile gets it then
-            return;
-        }
         daemon.send(this, lastSent);
     }
 

@@ -2,7 +2,6 @@ package dev.tandem.sim.failover;
 
 import dev.tandem.carp.Carp;
 import dev.tandem.carp.CarpState;
-import dev.tandem.carp.CarpTransition;
 import dev.tandem.carp.TransitionHooks;
 import dev.tandem.carp.VipGate;
 import dev.tandem.conf.carp.CarpConf;
@@ -22,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * One cluster node in the simulation, put together as tandemd puts a node
@@ -202,10 +200,6 @@ public final class ClusterNode {
                 && "BACKUP".equals(p.role()) && p.ackedSnapshot() == s.lastSnapshot());
     }
 
-    SimDataPlane dataPlane() {
-        return data;
-    }
-
     /** Runs {@code action} on the node's loop, now, as a control request would. */
     public void run(Runnable action) {
         loop.execute(action);
@@ -215,9 +209,5 @@ public final class ClusterNode {
     /** Hands a cleartext packet from the cluster's LAN to this node's data plane, on its loop. */
     void fromLan(byte[] packet) {
         loop.execute(() -> data.fromLan(packet));
-    }
-
-    void subscribe(Consumer<CarpTransition> l) {
-        run(() -> carp.subscribe(l));
     }
 }

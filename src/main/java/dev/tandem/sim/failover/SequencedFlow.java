@@ -40,10 +40,6 @@ public final class SequencedFlow {
         this.out = out;
     }
 
-    public String name() {
-        return name;
-    }
-
     public void start() {
         if (!running) {
             running = true;
@@ -51,14 +47,7 @@ public final class SequencedFlow {
         }
     }
 
-    public void stop() {
-        running = false;
-    }
-
     private void next() {
-        if (!running) {
-            return;
-        }
         grow(sent + 1);
         byte[] payload = new byte[8];
         long seq = sent;
@@ -99,10 +88,6 @@ public final class SequencedFlow {
             arrivedAt[s] = nanos;
         }
         return true;
-    }
-
-    public int sent() {
-        return sent;
     }
 
     /** Sent at or after {@code nanos} and delivered. */

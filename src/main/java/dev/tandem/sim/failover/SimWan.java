@@ -25,8 +25,6 @@ public final class SimWan {
     private double loss;
     private long minDelay = Duration.ofMillis(10).toNanos();
     private long maxDelay = Duration.ofMillis(10).toNanos();
-    private long delivered;
-    private long lost;
 
     private record Station(SimLoop loop, Consumer<WanPacket> receiver) { }
 
@@ -69,21 +67,10 @@ public final class SimWan {
         taps.forEach(t -> t.accept(p));
         Station to = claims.getOrDefault(p.dst(), stations.get(p.dst()));
         if (to == null || !to.loop().alive() || (loss > 0 && world.random().nextDouble() < loss)) {
-            lost++;
             return;
         }
         long span = maxDelay - minDelay;
         long delay = minDelay + (span > 0 ? world.random().nextLong(span + 1) : 0);
-        delivered++;
         to.loop().schedule(Duration.ofNanos(delay), () -> to.receiver().accept(p));
-    }
-
-    public long delivered() {
-        return delivered;
-    }
-
-    /** Datagrams lost: to random loss, or sent to a dead station or nowhere. */
-    public long lost() {
-        return lost;
     }
 }

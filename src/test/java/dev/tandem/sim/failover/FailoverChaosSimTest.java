@@ -26,9 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The failover suite: 200 seeded scenarios of a two-node cluster serving
  * a peer gateway over a lossy WAN, with sequenced traffic both ways, short
  * phase 2 lifetimes (rekeys during the chaos) and, for a minute, random
- * events: hard kills of the master (some timed on an IKE message it sends
- * or is about to receive: mid-exchange), kills of the backup, graceful
- * shutdowns, demotions, restarts, and cuts of the sync link. Then the
+ * events: power losses of the master (some timed on an IKE message it sends
+ * or is about to receive: mid-exchange; what it had in flight on the sync
+ * link is lost too), of the backup and of both, graceful shutdowns
+ * (SIGTERM), demotions, restarts, and cuts of the sync link. Then the
  * network heals, dead nodes restart, and a minute later:
  * <ul>
  * <li>one master;</li>
@@ -105,7 +106,7 @@ class FailoverChaosSimTest {
                 if (killOnIke > 0 && d.length > 18 && (d[18] == 32 || d[18] == 5) && m.size() == 1
                         && !partitioned && m.getFirst().replicatesTo(other(m.getFirst())) && --killOnIke == 0) {
                     {
-                        event("kill -9 of master " + m.getFirst().name() + " with an IKE message "
+                        event("power loss of master " + m.getFirst().name() + " with an IKE message "
                                 + (p.src().equals(FailoverWorld.PEER) ? "on its way to it" : "just sent"));
                         killMaster(m.getFirst(), true);
                     }
@@ -176,7 +177,7 @@ class FailoverChaosSimTest {
             switch (r.nextInt(10)) {
                 case 0, 1 -> {
                     if (master != null) {
-                        event("kill -9 of master " + master.name());
+                        event("power loss of master " + master.name());
                         killMaster(master, false);
                     }
                 }
@@ -199,7 +200,7 @@ class FailoverChaosSimTest {
                 }
                 case 5 -> {
                     if (other != null && other.alive()) {
-                        event("kill -9 of backup " + other.name());
+                        event("power loss of backup " + other.name());
                         other.kill();
                         demoted.remove(other);
                     }
