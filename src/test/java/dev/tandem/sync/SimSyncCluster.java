@@ -41,7 +41,8 @@ final class SimSyncCluster {
     final Map<String, Node> nodes = new LinkedHashMap<>();
     /**
      * Gives each node started from now on an IKE daemon, replicated, passive
-     * unless its carp0 is MASTER (what Tandemd does); null: no IKE.
+     * unless its carp0 is MASTER (sasyncd's "control isakmpd", as tandemd
+     * wires it); null: no IKE.
      */
     java.util.function.Function<Node, IkeDaemon> ikeFactory;
 
@@ -73,17 +74,15 @@ final class SimSyncCluster {
                 try {
                     carp = Carp.open(CarpConf.parse(Path.of(name, "carp.conf"), carpLine, w -> { }), loop,
                             segment.attach(loop, address), new SimAddresses(), Carp::authFor, TransitionHooks.NONE);
-                    replicator = new Replicator(SasyncdConf.parse(Path.of(name, "sasyncd.conf"), sync, w -> { }),
-                            loop, sadb, streams.attach(loop, address), carp, world.fork(), Replicator.Options.DEFAULT);
+                    SasyncdConf syncConf = SasyncdConf.parse(Path.of(name, "sasyncd.conf"), sync, w -> { });
+                    replicator = new Replicator(syncConf, loop, sadb, streams.attach(loop, address), carp, world.fork(),
+                            Replicator.Options.DEFAULT);
                     VipGate.install(carp, sadb, loop, List.of(VIP));
                     if (ikeFactory != null) {
                         ike = ikeFactory.apply(this);
-                        ike.passive(true);
-                        carp.subscribe(t -> {
-                            if (t.iface().equals("carp0")) {
-                                ike.passive(t.to() != CarpState.MASTER);
-                            }
-                        });
+                        IkePassiveMode passive = new IkePassiveMode(syncConf, loop, ike::passive);
+                        carp.subscribe(passive);
+                        passive.start(carp.state(passive.carpInterface()));
                         replicator.replicateIke(ike);
                         ike.start();
                     }

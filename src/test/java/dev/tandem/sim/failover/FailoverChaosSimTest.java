@@ -108,7 +108,7 @@ class FailoverChaosSimTest {
                     {
                         event("power loss of master " + m.getFirst().name() + " with an IKE message "
                                 + (p.src().equals(FailoverWorld.PEER) ? "on its way to it" : "just sent"));
-                        killMaster(m.getFirst(), true);
+                        killMaster(m.getFirst());
                     }
                 }
                 return;
@@ -178,7 +178,7 @@ class FailoverChaosSimTest {
                 case 0, 1 -> {
                     if (master != null) {
                         event("power loss of master " + master.name());
-                        killMaster(master, false);
+                        killMaster(master);
                     }
                 }
                 case 2 -> killOnIke = 1 + r.nextInt(3);
@@ -245,7 +245,7 @@ class FailoverChaosSimTest {
             return w.nodes().stream().filter(o -> o != n).findFirst().orElseThrow();
         }
 
-        private void killMaster(ClusterNode master, boolean fromTap) {
+        private void killMaster(ClusterNode master) {
             ClusterNode other = other(master);
             boolean current = !partitioned && master.replicatesTo(other);
             if (!current) {
