@@ -57,6 +57,15 @@ final class Phase1Lifecycle {
                 TransformNames.of(sa.choice), sa.cookiesHex(), sa.remoteId, sa.natT ? ", NAT-T" : "");
         startTimers(sa, 0);
         daemon.stateChanged(new IkeStateEvent.Phase1Upserted(sa.export(daemon.loop().nanoTime())));
+    }
+
+    /**
+     * What follows once the peer has (or is sent) our last message of phase
+     * 1: stale SAs go on INITIAL-CONTACT, waiting connections start their
+     * quick modes. Not earlier: the peer would drop what comes over a phase 1
+     * it does not have yet.
+     */
+    void completed(Phase1Sa sa) {
         if (sa.initialContactReceived && !daemon.passive()) {
             initialContact(sa);
         }

@@ -324,9 +324,19 @@ final class Phase1Sa {
         byte[] hashR = keys.hashR(gxi, gxr, cookieI(), cookieR(), saiB, Payloads.body(idr));
         lastReceived = datagram;
         answersLast = true;
-        sendEncrypted(List.of(idr, new Payload.Hash(hashR)));
+        sealNext(List.of(idr, new Payload.Hash(hashR)));
         phase1Iv = iv;
-        established();
+        recordEstablished();
+        // MM6 completes the peer's phase 1: on a cluster it leaves once the backups have it, so that a
+        // master dying now leaves the peer nothing its backup lacks
+        answerHeld = true;
+        daemon.afterReplication(() -> {
+            answerHeld = false;
+            if (!daemon.closed() && daemon.phase1s().contains(this)) {
+                resend();
+                daemon.phase1Lifecycle().completed(this);
+            }
+        });
     }
 
     private void mainMode6(IsakmpHeader h, byte[] datagram) throws MalformedIsakmp {
@@ -546,7 +556,17 @@ final class Phase1Sa {
         }
     }
 
+    /** Our last message of phase 1 is sealed but waits for the cluster's backups before it may leave. */
+    private boolean answerHeld;
+
+    /** Phase 1 is done, and the peer has (or is sent) our last message. */
     private void established() {
+        recordEstablished();
+        daemon.phase1Lifecycle().completed(this);
+    }
+
+    /** Phase 1 is done on our side; {@link Phase1Lifecycle#completed} follows once the peer has our last word. */
+    private void recordEstablished() {
         resender.stop();
         state = State.ESTABLISHED;
         establishedNanos = daemon.loop().nanoTime();
@@ -573,15 +593,24 @@ final class Phase1Sa {
     }
 
     private void sendEncrypted(List<Payload> payloads) {
+        sealNext(payloads);
+        resend();
+    }
+
+    /** Encrypts the next message of phase 1 as {@link #lastSent}, without sending it. */
+    private void sealNext(List<Payload> payloads) {
         int type = (mode == ExchangeMode.MAIN ? ExchangeType.IDENTITY_PROTECTION : ExchangeType.AGGRESSIVE).code();
         Protection.Sealed s = Protection.seal(choice.cipher(), encryptionKey, iv, IsakmpHeader.of(ckyI, ckyR, type,
                 0, 0), payloads);
         iv = s.nextIv();
         lastSent = s.datagram();
-        resend();
     }
 
     void resend() {
+        if (answerHeld) {
+            // MM6 waits for replication (see mainMode5); a repeated MM5 meanwhile gets it then
+            return;
+        }
         daemon.send(this, lastSent);
     }
 
@@ -607,7 +636,15 @@ final class Phase1Sa {
     Phase1State export(long now) {
         return new Phase1State(policy.name(), initiator, mode, ckyI, ckyR, choice, keys.skeyidD(), keys.skeyidA(),
                 keys.skeyidE(), phase1Iv, localAddress, localPort, peer, natT, peerDpd, dpdSequence, remoteId,
-                Math.max(0, (now - establishedNanos) / 1_000_000));
+                Math.max(0, (now - establishedNanos) / 1_000_000), answerToKeep(lastReceived),
+                answerToKeep(lastSent));
+    }
+
+    /** Our last answer and what it answered, for a backup to repeat; null when there is none to repeat. */
+    private byte[] answerToKeep(byte[] message) {
+        boolean keep = answersLast && lastReceived != null && lastSent != null
+                && lastReceived.length <= Phase1State.MAX_MESSAGE && lastSent.length <= Phase1State.MAX_MESSAGE;
+        return keep ? message : null;
     }
 
     /** The established SA another node of the cluster negotiated, as it exported it. */
@@ -627,6 +664,12 @@ final class Phase1Sa {
         sa.establishedNanos = sa.createdNanos - s.ageMillis() * 1_000_000;
         // silence before the copy says nothing about the peer: DPD counts from now
         sa.lastHeardNanos = sa.createdNanos;
+        if (s.lastAnswer().length > 0) {
+            // the peer may not have our last answer (lost, or its sender died sending it) and repeat its message
+            sa.lastReceived = s.lastReceived();
+            sa.lastSent = s.lastAnswer();
+            sa.answersLast = true;
+        }
         sa.update(s);
         return sa;
     }

@@ -20,11 +20,18 @@ import java.util.Objects;
  * @param dpdSequence  the last R-U-THERE sequence number we sent
  * @param remoteId     the identity the peer authenticated with
  * @param ageMillis    time since the SA was established on the node that negotiated it
+ * @param lastReceived the peer's last message of phase 1 when our last one answered it (MM5 for a main mode
+ *                     responder), else empty: should the peer repeat it, our answer was lost
+ * @param lastAnswer   that answer (MM6), as sent; empty with lastReceived
  */
 public record Phase1State(String policy, boolean initiator, ExchangeMode mode, long initiatorCookie,
                           long responderCookie, Phase1Choice choice, byte[] skeyidD, byte[] skeyidA, byte[] skeyidE,
                           byte[] phase1Iv, IpAddress localAddress, int localPort, IkeEndpoint peer, boolean natT,
-                          boolean peerDpd, int dpdSequence, Identity remoteId, long ageMillis) {
+                          boolean peerDpd, int dpdSequence, Identity remoteId, long ageMillis, byte[] lastReceived,
+                          byte[] lastAnswer) {
+
+    /** The largest phase 1 message kept for a repeat: PSK main mode needs a few hundred bytes. */
+    public static final int MAX_MESSAGE = 4096;
 
     public Phase1State {
         Objects.requireNonNull(policy, "policy");
@@ -50,6 +57,14 @@ public record Phase1State(String policy, boolean initiator, ExchangeMode mode, l
         }
         if (ageMillis < 0) {
             throw new IllegalArgumentException("negative age");
+        }
+        lastReceived = lastReceived == null ? new byte[0] : lastReceived.clone();
+        lastAnswer = lastAnswer == null ? new byte[0] : lastAnswer.clone();
+        if ((lastReceived.length == 0) != (lastAnswer.length == 0)) {
+            throw new IllegalArgumentException("a last message without its answer, or an answer without its message");
+        }
+        if (lastReceived.length > MAX_MESSAGE || lastAnswer.length > MAX_MESSAGE) {
+            throw new IllegalArgumentException("last phase 1 message over " + MAX_MESSAGE + " bytes");
         }
         skeyidD = skeyidD.clone();
         skeyidA = skeyidA.clone();
@@ -77,6 +92,16 @@ public record Phase1State(String policy, boolean initiator, ExchangeMode mode, l
         return phase1Iv.clone();
     }
 
+    @Override
+    public byte[] lastReceived() {
+        return lastReceived.clone();
+    }
+
+    @Override
+    public byte[] lastAnswer() {
+        return lastAnswer.clone();
+    }
+
     /** The cookie pair as status shows it. */
     public String cookies() {
         return String.format("%016x:%016x", initiatorCookie, responderCookie);
@@ -90,7 +115,8 @@ public record Phase1State(String policy, boolean initiator, ExchangeMode mode, l
                 && MessageDigest.isEqual(skeyidA, s.skeyidA) && MessageDigest.isEqual(skeyidE, s.skeyidE)
                 && Arrays.equals(phase1Iv, s.phase1Iv) && Objects.equals(localAddress, s.localAddress)
                 && localPort == s.localPort && peer.equals(s.peer) && natT == s.natT && peerDpd == s.peerDpd
-                && dpdSequence == s.dpdSequence && remoteId.equals(s.remoteId) && ageMillis == s.ageMillis;
+                && dpdSequence == s.dpdSequence && remoteId.equals(s.remoteId) && ageMillis == s.ageMillis
+                && Arrays.equals(lastReceived, s.lastReceived) && Arrays.equals(lastAnswer, s.lastAnswer);
     }
 
     @Override
@@ -103,6 +129,7 @@ public record Phase1State(String policy, boolean initiator, ExchangeMode mode, l
         return "Phase1State[" + policy + " " + cookies() + " " + (initiator ? "initiator" : "responder") + " " + mode
                 + " " + TransformNames.of(choice) + " local " + localAddress + ":" + localPort + " peer " + peer
                 + (natT ? " NAT-T" : "") + (peerDpd ? " DPD " + dpdSequence : "") + " id " + remoteId + " age "
-                + ageMillis + " ms, keys hidden]";
+                + ageMillis + " ms" + (lastAnswer.length > 0 ? ", last answer " + lastAnswer.length + " bytes" : "")
+                + ", keys hidden]";
     }
 }

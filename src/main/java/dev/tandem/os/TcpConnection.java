@@ -346,6 +346,11 @@ final class TcpConnection implements StreamConnection {
         }
         ioDone = true;
         LOG.debug("connection with {} ends: {}", remote, reason == null ? "closed by its owner" : reason);
+        // the end is queued on the loop before the socket closes: whoever sees the close and then asks
+        // the loop finds the end already handled
+        if (reason != null && !closedByOwner) {
+            TcpStreamTransport.post(loop, () -> arrive(new End(reason)));
+        }
         if (key != null) {
             key.cancel();
         }
@@ -354,9 +359,6 @@ final class TcpConnection implements StreamConnection {
             outputShut = true;
             outbound.clear();
             outboundBytes = 0;
-        }
-        if (reason != null && !closedByOwner) {
-            TcpStreamTransport.post(loop, () -> arrive(new End(reason)));
         }
         ioEnded.complete(null);
     }

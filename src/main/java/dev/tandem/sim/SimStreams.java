@@ -154,7 +154,8 @@ public final class SimStreams {
 
         @Override
         public boolean send(byte[] data) {
-            if (closed) {
+            if (closed || !loop.alive()) {
+                // a node that lost power mid-task sends nothing more
                 return false;
             }
             other.arrive(data.clone(), address);

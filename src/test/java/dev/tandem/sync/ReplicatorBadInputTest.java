@@ -84,6 +84,8 @@ class ReplicatorBadInputTest {
         final Socket socket = new Socket();
         final InputStream in;
         SecureChannel channel;
+        /** Messages of the backup's that came with the end of the handshake. */
+        final java.util.List<SyncMessage> early = new java.util.ArrayList<>();
 
         Client(int port) throws IOException {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -116,11 +118,33 @@ class ReplicatorBadInputTest {
                     if (r.reply().length > 0) {
                         write(r.reply());
                     }
+                    r.messages().forEach(i -> early.add(i.message()));
                 } catch (dev.tandem.sync.wire.SyncProtocolException e) {
                     return false;
                 }
             }
             return channel.state() == SecureChannel.State.AUTHENTICATED;
+        }
+
+        /**
+         * Reads until the backup's ROLE: it sends it once it took the
+         * connection as its peer's, so a bad frame after it is a disconnect
+         * and not a failed handshake (one read could carry both otherwise).
+         */
+        void awaitRole() throws Exception {
+            if (early.stream().anyMatch(m -> m instanceof SyncMessage.Role)) {
+                return;
+            }
+            byte[] buf = new byte[4096];
+            while (true) {
+                int n = in.read(buf);
+                assertThat(n).as("the backup closed the connection").isPositive();
+                for (SecureChannel.Incoming i : channel.receive(java.util.Arrays.copyOf(buf, n)).messages()) {
+                    if (i.message() instanceof SyncMessage.Role) {
+                        return;
+                    }
+                }
+            }
         }
 
         /** Reads until the backup acknowledges {@code messages} messages of ours. */
@@ -187,6 +211,7 @@ class ReplicatorBadInputTest {
         long before = status().counts().disconnects();
         try (Client c = new Client(port)) {
             assertThat(c.handshake(KEY)).isTrue();
+            c.awaitRole();
             byte[] frame = c.channel.send(new SyncMessage.Role(RunState.MASTER, 1));
             c.write(java.util.Arrays.copyOf(frame, frame.length / 2));
             c.socket.shutdownOutput();
@@ -198,6 +223,7 @@ class ReplicatorBadInputTest {
         before = status().counts().disconnects();
         try (Client c = new Client(port)) {
             assertThat(c.handshake(KEY)).isTrue();
+            c.awaitRole();
             c.write(new byte[] {0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
             c.readToEnd();
         }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The routed network between the peer gateway and the cluster, with seeded
@@ -22,6 +23,7 @@ public final class SimWan {
     private final Map<IpAddress, Station> stations = new HashMap<>();
     private final Map<IpAddress, Station> claims = new HashMap<>();
     private final List<Consumer<WanPacket>> taps = new ArrayList<>();
+    private final List<Predicate<WanPacket>> losses = new ArrayList<>();
     private double loss;
     private long minDelay = Duration.ofMillis(10).toNanos();
     private long maxDelay = Duration.ofMillis(10).toNanos();
@@ -63,8 +65,16 @@ public final class SimWan {
         taps.add(t);
     }
 
+    /** Loses every datagram {@code which} matches, after the taps saw it: a scenario's chosen loss. */
+    public void lose(Predicate<WanPacket> which) {
+        losses.add(which);
+    }
+
     public void send(WanPacket p) {
         taps.forEach(t -> t.accept(p));
+        if (losses.stream().anyMatch(l -> l.test(p))) {
+            return;
+        }
         Station to = claims.getOrDefault(p.dst(), stations.get(p.dst()));
         if (to == null || !to.loop().alive() || (loss > 0 && world.random().nextDouble() < loss)) {
             return;

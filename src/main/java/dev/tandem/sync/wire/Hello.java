@@ -16,7 +16,8 @@ import java.util.HexFormat;
 public record Hello(int version, byte[] nonce, long nodeId, int flags) {
 
     public static final byte[] MAGIC = "TNDMSYNC".getBytes(StandardCharsets.US_ASCII);
-    public static final int VERSION = 1;
+    /** 2: a phase 1 SA carries its last answer (MM6) for a backup to repeat. */
+    public static final int VERSION = 2;
     public static final int NONCE_LENGTH = 32;
     public static final int LENGTH = MAGIC.length + 2 + NONCE_LENGTH + 8 + 1;
 

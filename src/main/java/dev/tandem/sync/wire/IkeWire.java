@@ -50,6 +50,20 @@ final class IkeWire {
         w.bool(s.natT()).bool(s.peerDpd()).u32(Integer.toUnsignedLong(s.dpdSequence()));
         w.u8(s.remoteId().type().code()).string(s.remoteId().value());
         w.u64(s.ageMillis());
+        message(w, s.lastReceived());
+        message(w, s.lastAnswer());
+    }
+
+    private static void message(WireWriter w, byte[] m) {
+        w.u16(m.length).bytes(m);
+    }
+
+    private static byte[] message(WireReader r, String field) throws MalformedSyncMessage {
+        int n = r.u16(field);
+        if (n > Phase1State.MAX_MESSAGE) {
+            throw new MalformedSyncMessage(field, n + " bytes, at most " + Phase1State.MAX_MESSAGE);
+        }
+        return r.bytes(n, field);
     }
 
     static Phase1State phase1(WireReader r) throws MalformedSyncMessage {
@@ -85,9 +99,14 @@ final class IkeWire {
             int dpdSequence = (int) r.u32("dpdSequence");
             Identity id = identity(r);
             long age = r.u63("ageMillis");
+            byte[] lastReceived = message(r, "lastReceived");
+            byte[] lastAnswer = message(r, "lastAnswer");
+            if ((lastReceived.length == 0) != (lastAnswer.length == 0)) {
+                throw new MalformedSyncMessage("lastAnswer", "present without lastReceived, or missing with it");
+            }
             return new Phase1State(policy, initiator, mode, ckyI, ckyR,
                     new Phase1Choice(cipher, prf, group, life, transformNumber), d, a, e, iv, local, localPort,
-                    new IkeEndpoint(peer, peerPort), natT, peerDpd, dpdSequence, id, age);
+                    new IkeEndpoint(peer, peerPort), natT, peerDpd, dpdSequence, id, age, lastReceived, lastAnswer);
         } finally {
             Arrays.fill(d, (byte) 0);
             Arrays.fill(a, (byte) 0);

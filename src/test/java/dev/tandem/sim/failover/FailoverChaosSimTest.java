@@ -105,11 +105,9 @@ class FailoverChaosSimTest {
                 List<ClusterNode> m = w.masters();
                 if (killOnIke > 0 && d.length > 18 && (d[18] == 32 || d[18] == 5) && m.size() == 1
                         && !partitioned && m.getFirst().replicatesTo(other(m.getFirst())) && --killOnIke == 0) {
-                    {
-                        event("power loss of master " + m.getFirst().name() + " with an IKE message "
-                                + (p.src().equals(FailoverWorld.PEER) ? "on its way to it" : "just sent"));
-                        killMaster(m.getFirst());
-                    }
+                    event("power loss of master " + m.getFirst().name() + " with an IKE message "
+                            + (p.src().equals(FailoverWorld.PEER) ? "on its way to it" : "just sent"));
+                    killMaster(m.getFirst());
                 }
                 return;
             }

@@ -73,4 +73,49 @@ class FailoverWorldTest {
         assertThat(w.down().window(t0 + Duration.ofSeconds(20).toNanos(), w.sim().now() - 1_000_000_000L).lost())
                 .isZero();
     }
+
+    /** Kills the master as it sends its MM6 (its third main mode message), which is lost too if {@code mm6Lost}. */
+    private static List<String> killOnMm6(FailoverWorld w, boolean mm6Lost) {
+        int[] sent = new int[1];
+        List<String> killed = new ArrayList<>();
+        List<WanPacket> toLose = new ArrayList<>();
+        w.wan().tap(p -> {
+            if (killed.isEmpty() && p.udp() && p.src().equals(FailoverWorld.VIP.address()) && p.data()[18] == 2
+                    && ++sent[0] == 3) {
+                ClusterNode m = w.masters().getFirst();
+                killed.add(m.name());
+                w.event("** " + m.name() + " loses power sending its MM6" + (mm6Lost ? ", which is lost" : ""));
+                m.kill();
+                if (mm6Lost) {
+                    toLose.add(p);
+                }
+            }
+        });
+        // that very datagram: the new master's repeat of it has the same bytes but is another packet
+        w.wan().lose(toLose::remove);
+        return killed;
+    }
+
+    @Test
+    void aMasterThatLosesPowerAsItCompletesAPhase1LeavesItToTheBackup() {
+        FailoverWorld w = new FailoverWorld(13, REKEYING, timeline::add);
+        List<String> killed = killOnMm6(w, false);
+        assertThat(w.boot()).as(timeline()).isTrue();
+        assertThat(killed).as(timeline()).hasSize(1);
+        // the peer's quick mode ran over that phase 1 with the new master: no second main mode
+        assertThat(w.peer().counter("phase1-established")).as(timeline()).isEqualTo(1);
+        assertThat(w.peer().counter("phase1-failed")).as(timeline()).isZero();
+    }
+
+    @Test
+    void whenTheDyingMastersMm6IsLostTheNewMasterRepeatsIt() {
+        FailoverWorld w = new FailoverWorld(17, REKEYING, timeline::add);
+        List<String> killed = killOnMm6(w, true);
+        assertThat(w.boot()).as(timeline()).isTrue();
+        assertThat(killed).as(timeline()).hasSize(1);
+        // the peer repeated its MM5 to the VIP and the backup, now master, answered with the same MM6
+        assertThat(w.peer().counter("phase1-established")).as(timeline()).isEqualTo(1);
+        assertThat(w.peer().counter("phase1-failed")).as(timeline()).isZero();
+        assertThat(w.peer().counter("retransmits")).as(timeline()).isPositive();
+    }
 }

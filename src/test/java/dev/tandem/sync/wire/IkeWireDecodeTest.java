@@ -62,6 +62,9 @@ class IkeWireDecodeTest {
         refused(with(b, 175, "0000"), "peer.port");
         refused(with(b, 177, "02"), "natT");
         refused(with(b, 183, "04"), "remoteId.type");
+        // id value 184 (2 + 12), age 198, last received 206 (2 + 92), last answer 300 (2 + 76)
+        refused(with(b, 206, "1001"), "lastReceived");
+        refused(with(b, 300, "0000"), "lastAnswer");
     }
 
     @Test
@@ -87,7 +90,7 @@ class IkeWireDecodeTest {
         Phase1State longName = new Phase1State("p".repeat(257), s.initiator(), s.mode(), s.initiatorCookie(),
                 s.responderCookie(), s.choice(), s.skeyidD(), s.skeyidA(), s.skeyidE(), s.phase1Iv(),
                 s.localAddress(), s.localPort(), s.peer(), s.natT(), s.peerDpd(), s.dpdSequence(), s.remoteId(),
-                s.ageMillis());
+                s.ageMillis(), s.lastReceived(), s.lastAnswer());
         assertThatThrownBy(() -> new SyncMessage.IkePhase1Upsert(longName))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -118,7 +118,7 @@ class SecureChannelTest {
         Pair p = connect();
         assertThat(p.helloA()).hasSize(51);
         assertThat(HEX.formatHex(p.helloA())).isEqualTo(HEX.formatHex("TNDMSYNC".getBytes(StandardCharsets.US_ASCII))
-                + "0001" + HEX.formatHex(NONCE_A) + "0a0a0a0a00000001" + "01");
+                + "0002" + HEX.formatHex(NONCE_A) + "0a0a0a0a00000001" + "01");
         assertThat(HEX.formatHex(p.helloB())).endsWith(HEX.formatHex(NONCE_B) + "0b0b0b0b00000002" + "00");
         byte[] transcript = MessageDigest.getInstance("SHA-256").digest(concat(p.helloA(), p.helloB()));
         byte[] expectedPlain = concat(new byte[] {1}, transcript);
@@ -359,14 +359,14 @@ class SecureChannelTest {
     @Test
     void aHelloOfAnotherVersionOrWithUnknownFlagsIsRefused() throws Exception {
         byte[] hello = initiator(SHARED).start();
-        for (int version : new int[] {0, 2, 0xffff}) {
+        for (int version : new int[] {0, Hello.VERSION - 1, Hello.VERSION + 1, 0xffff}) {
             byte[] h = hello.clone();
             h[8] = (byte) (version >>> 8);
             h[9] = (byte) version;
             SecureChannel b = responder(SHARED);
             b.start();
             assertThatThrownBy(() -> b.receive(h)).isInstanceOf(SyncProtocolException.class)
-                    .hasMessage("peer speaks sync protocol version " + version + ", this node 1");
+                    .hasMessage("peer speaks sync protocol version " + version + ", this node " + Hello.VERSION);
         }
         byte[] h = hello.clone();
         h[50] = (byte) 0x81;

@@ -176,7 +176,7 @@ final class SyncFixtures {
                 0x99aa_bbcc_ddee_ff00L, new Phase1Choice(IkeCipher.AES_256_CBC, Prf.HMAC_SHA2_256, DhGroup.MODP_3072,
                 3600, 1), bytes(32), bytes(32), bytes(32), bytes(16), null, 500,
                 new IkeEndpoint(ip("198.51.100.7"), 500), false, true, 0x8000_0001, new Identity(IdType.IPV4_ADDR,
-                "198.51.100.7"), 1_234_567L);
+                "198.51.100.7"), 1_234_567L, bytes(92), bytes(76));
     }
 
     /** Aggressive mode initiator with 3DES/SHA1 (8-byte IV), IPv6, floated to 4500 behind a NAT, FQDN peer. */
@@ -184,7 +184,7 @@ final class SyncFixtures {
         return new Phase1State("peer-ü", true, ExchangeMode.AGGRESSIVE, -2L, 1L,
                 new Phase1Choice(IkeCipher.TRIPLE_DES_CBC, Prf.HMAC_SHA1, DhGroup.CURVE25519, 0, 255), bytes(20),
                 bytes(20), bytes(20), bytes(8), ip("2001:db8::1"), 4500, new IkeEndpoint(ip("2001:db8::2"), 34500),
-                true, false, 0, new Identity(IdType.FQDN, "gw.example.org"), 0);
+                true, false, 0, new Identity(IdType.FQDN, "gw.example.org"), 0, null, null);
     }
 
     static ChildState childTunnel() {
