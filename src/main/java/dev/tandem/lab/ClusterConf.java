@@ -74,17 +74,26 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey)
         return Map.of("carp.conf", carpConf, "sasyncd.conf", sasyncd, "ipsec.conf", ipsec);
     }
 
+    /** Phase 1 lifetime of the active rule, in seconds: short, so that the cluster renews it within a test. */
+    static final int ACTIVE_MAIN_LIFETIME = 60;
+    /** Phase 2 lifetime of the active rule, in seconds. */
+    static final int ACTIVE_QUICK_LIFETIME = 45;
+
     /**
      * The files of cluster node gwa or gwb for IKE with strongSwan in gp:
      * carp.conf and sasyncd.conf as {@link #node}, and an ipsec.conf of one
-     * {@code ike passive esp} rule, so that strongSwan is the only initiator.
+     * ike rule. Passive, strongSwan is the only initiator; active, the
+     * admin guide's rule, the master negotiates and renews (with lifetimes
+     * of {@link #ACTIVE_MAIN_LIFETIME} and {@link #ACTIVE_QUICK_LIFETIME} s).
      */
-    Map<String, String> ikeNode(String node, String psk) {
+    Map<String, String> ikeNode(String node, String psk, boolean active) {
         Map<String, String> files = new java.util.HashMap<>(node(node));
         files.put("ipsec.conf", "# the same file on gwa and gwb\n"
-                + "ike passive esp from " + CLUSTER_NET + " to " + PEER_NET + " local " + WAN_VIP
-                + " peer " + PEER + " main auth hmac-sha2-256 enc aes-256 group modp2048"
-                + " quick auth hmac-sha2-256 enc aes-256 group none psk \"" + psk + "\"\n");
+                + "ike " + (active ? "" : "passive ") + "esp from " + CLUSTER_NET + " to " + PEER_NET + " local "
+                + WAN_VIP + " peer " + PEER + " main auth hmac-sha2-256 enc aes-256 group modp2048"
+                + (active ? " lifetime " + ACTIVE_MAIN_LIFETIME : "")
+                + " quick auth hmac-sha2-256 enc aes-256 group none"
+                + (active ? " lifetime " + ACTIVE_QUICK_LIFETIME : "") + " psk \"" + psk + "\"\n");
         return files;
     }
 

@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * The IKE cluster of issue 7 in {@link Lab#cluster}: gwa and gwb run
- * tandemd with CARP, sync and the same {@code ike passive esp} rule towards
- * gp, where an unmodified strongSwan 5.9.8 (kernel-libipsec) initiates IKEv1
- * main mode to the WAN VIP with DPD every 10 s and dpd_action restart; ha
+ * tandemd with CARP, sync and the same ike rule towards gp, where an
+ * unmodified strongSwan 5.9.8 (kernel-libipsec) speaks IKEv1 main mode to
+ * the WAN VIP with DPD every 10 s and dpd_action restart. With a passive
+ * rule strongSwan initiates; with an active one the cluster does; ha
  * and hp exchange sequence-numbered UDP streams through the tunnel. The
  * acceptance test (IkeFailoverLabTest) and {@code tandem demo --lab} run
  * their failovers on it.
@@ -42,13 +43,21 @@ final class IkeClusterLab {
 
     private final Lab lab;
     private final ClusterConf conf = ClusterConf.random(false);
+    private final boolean clusterInitiates;
     private final String psk;
     private final Map<String, Lab.Daemon> daemons = new LinkedHashMap<>();
     private StrongSwan swan;
     private int streamPort = 40001;
 
+    /** The cluster's rule is passive: strongSwan initiates. */
     IkeClusterLab(Lab lab) {
+        this(lab, false);
+    }
+
+    /** @param clusterInitiates the cluster's rule is active (see {@link ClusterConf#ikeNode}) */
+    IkeClusterLab(Lab lab, boolean clusterInitiates) {
         this.lab = lab;
+        this.clusterInitiates = clusterInitiates;
         byte[] key = new byte[24];
         new SecureRandom().nextBytes(key);
         this.psk = HexFormat.of().formatHex(key);
@@ -68,7 +77,7 @@ final class IkeClusterLab {
 
     /** Starts tandemd on gwa or gwb with the cluster's files; {@code name} labels its log. */
     Lab.Daemon tandemd(String node, String name) throws IOException, InterruptedException {
-        Lab.Daemon d = lab.tandemd(node, conf.ikeNode(node, psk));
+        Lab.Daemon d = lab.tandemd(node, conf.ikeNode(node, psk, clusterInitiates));
         daemons.put(name, d);
         return d;
     }
@@ -96,6 +105,21 @@ final class IkeClusterLab {
     SwanctlSas.IkeSa startPeer(Lab.Daemon backup) throws IOException, InterruptedException {
         swan = StrongSwan.start(lab, Lab.GP, peerConfig());
         swan.initiate(StrongSwanConfig.CHILD, ESTABLISH);
+        swan.log().await(0, "received DPD vendor ID", Duration.ofSeconds(5));
+        SwanctlSas.IkeSa ike = swan.established();
+        awaitPhase1(backup, ike);
+        return ike;
+    }
+
+    /**
+     * Starts strongSwan in gp as the admin guide's peer, which initiates
+     * nothing; returns its IKE_SA once the master has negotiated it and the
+     * backup holds the same phase 1 and CHILD_SA.
+     */
+    SwanctlSas.IkeSa startRespondingPeer(Lab.Daemon backup) throws IOException, InterruptedException {
+        swan = StrongSwan.start(lab, Lab.GP, peerConfig());
+        swan.log().await(0, l -> l.contains("CHILD_SA " + StrongSwanConfig.CHILD + "{")
+                && l.contains("established with SPIs"), "the CHILD_SA the cluster negotiates", ESTABLISH);
         swan.log().await(0, "received DPD vendor ID", Duration.ofSeconds(5));
         SwanctlSas.IkeSa ike = swan.established();
         awaitPhase1(backup, ike);

@@ -193,7 +193,7 @@ public final class LabDemo {
     private void printConfig(IkeClusterLab cluster) {
         out.println("--- the configuration (gwa and gwb load the same ipsec.conf) ---");
         for (String node : List.of(Lab.GWA, Lab.GWB)) {
-            Map<String, String> files = cluster.conf().ikeNode(node, "********");
+            Map<String, String> files = cluster.conf().ikeNode(node, "********", false);
             if (node.equals(Lab.GWA)) {
                 out.print("gwa, gwb  ipsec.conf:   " + files.get("ipsec.conf").lines()
                         .filter(l -> !l.startsWith("#")).findFirst().orElse("") + "\n");

@@ -49,6 +49,9 @@ import org.junit.jupiter.api.Test;
  * so every main mode in its log is one it chose; an active rule would have
  * the first master race strongSwan with a main mode of its own at start-up.
  * Backups are passive through sasyncd.conf's default {@code control isakmpd}.
+ * The admin guide's set-up, where the cluster's rule is active and
+ * strongSwan only answers, is the second test: the cluster negotiates, and
+ * after the takeover the new master renews both phases itself.
  */
 @Tag("netns")
 class IkeFailoverLabTest {
@@ -99,12 +102,7 @@ class IkeFailoverLabTest {
                 awaitCountersReplicated(a, b);
 
                 // 1. the master dies: gwb takes over when gwa's advertisements stop
-                Before before = before(t);
-                int mb = b.log().mark();
-                a.process().destroyForcibly();
-                awaitInterfaces(b, mb, "MASTER");
-                b.log().await(mb, "sync: BACKUP -> MASTER", LONG);
-                measure("kill -9 of master gwa", Lab.GWB, before, t, Map.of(Lab.GWB, b));
+                killMaster("kill -9 of master gwa", a, b, t);
 
                 // after the takeover: DPD, a quick mode rekey and a phase 1 rekey with the new master
                 t.close();
@@ -115,8 +113,8 @@ class IkeFailoverLabTest {
                 awaitCountersReplicated(b, null);
 
                 // 2. gwa returns: BACKUP and demoted until gwb's snapshot is in, then it preempts (fail-back)
-                before = before(t);
-                mb = b.log().mark();
+                Before before = before(t);
+                int mb = b.log().mark();
                 Lab.Daemon a2 = cluster.tandemd(Lab.GWA, Lab.GWA + " (restarted)");
                 LogLines.Line synced = a2.log().await(0, "sync: snapshot from " + ClusterConf.syncAddress(Lab.GWB)
                         + " applied", LONG);
@@ -154,11 +152,7 @@ class IkeFailoverLabTest {
                 long series = System.nanoTime();
                 handover("back to back 1/3: carp demote +1 on gwa", a2, b2, "+1", t);
                 handover("back to back 2/3: carp demote -1 on gwa, it preempts", a2, b2, "-1", t);
-                before = before(t);
-                int mb2 = b2.log().mark();
-                a2.process().destroyForcibly();
-                awaitInterfaces(b2, mb2, "MASTER");
-                measure("back to back 3/3: kill -9 of master gwa", Lab.GWB, before, t, Map.of(Lab.GWB, b2));
+                killMaster("back to back 3/3: kill -9 of master gwa", a2, b2, t);
                 double seconds = (System.nanoTime() - series) / 1e9;
                 report.add("three failovers in %.1f s".formatted(seconds));
                 assertThat(seconds).as("three failovers back to back").isLessThan(10);
@@ -173,10 +167,7 @@ class IkeFailoverLabTest {
             } finally {
                 t.close();
             }
-            List<String> never = swan.log().lines().stream().map(LogLines.Line::text)
-                    .filter(x -> PEER_NEVER.stream().anyMatch(x::contains)
-                            || StrongSwan.ESP_FAILURES.stream().anyMatch(x::contains)).toList();
-            assertThat(never).as("strongSwan's log over the whole test").isEmpty();
+            assertPeerNeverFailed();
             // every negotiation was one of strongSwan's choosing: the first, and two of each rekey
             List<String> all = swan.log().lines().stream().map(LogLines.Line::text).toList();
             assertThat(all.stream().filter(x -> x.contains("] established between"))).as("main modes").hasSize(3);
@@ -193,7 +184,104 @@ class IkeFailoverLabTest {
         report.forEach(x -> System.out.println("  " + x));
     }
 
+    /**
+     * The admin guide's configuration: the cluster's rule is active (the
+     * one-line OpenBSD rule, here with lifetimes of 60 s and 45 s) and
+     * strongSwan initiates nothing. The master negotiates; after kill -9 of
+     * it the new master carries the tunnel as in the first test, answers
+     * DPD, and renews both phases when their lifetimes say so: a quick mode
+     * and a main mode it starts from the VIP, which strongSwan accepts as
+     * renewals of what it has (its CHILD_SA and ISAKMP SA replaced, no DPD
+     * timeout, no ESP failure, nothing of its own negotiated).
+     */
+    @Test
+    void theClusterNegotiatesAndTheNewMasterRenewsAfterATakeover() throws Exception {
+        try (Lab l = Lab.cluster()) {
+            cluster = new IkeClusterLab(l, true);
+            List<Lab.Daemon> ab = cluster.startCluster();
+            Lab.Daemon a = ab.get(0);
+            Lab.Daemon b = ab.get(1);
+            SwanctlSas.IkeSa ike = cluster.startRespondingPeer(b);
+            swan = cluster.swan();
+            assertThat(ike.initiator()).as("strongSwan initiated the ISAKMP SA").isFalse();
+
+            Traffic t = cluster.traffic();
+            try {
+                t.awaitDelivered(System.nanoTime());
+                awaitCountersReplicated(a, b);
+                int peerLog = swan.log().mark();
+                killMaster("active rule: kill -9 of master gwa", a, b, t);
+
+                t.close();
+                dpdSucceeds(b);
+                t = cluster.traffic();
+                t.awaitDelivered(System.nanoTime());
+                renewedByTheCluster(b, t, peerLog);
+            } finally {
+                t.close();
+            }
+            assertPeerNeverFailed();
+            List<String> all = swan.log().lines().stream().map(LogLines.Line::text).toList();
+            assertThat(all.stream().filter(x -> x.contains("initiating Main Mode")
+                    || x.contains("generating QUICK_MODE request"))).as("exchanges strongSwan started").isEmpty();
+            assertThat(all.stream().filter(x -> x.contains("] established between"))).as("main modes").hasSize(2);
+            assertThat(all.stream().filter(x -> x.contains("established with SPIs"))).as("quick modes").hasSize(2);
+        } catch (AssertionError | Exception e) {
+            if (cluster != null) {
+                cluster.printLogs(System.out);
+            }
+            throw e;
+        }
+        System.out.println("IKE failover against strongSwan, the cluster negotiating (active rule):");
+        report.forEach(x -> System.out.println("  " + x));
+    }
+
     // ---- the pieces
+
+    /** kill -9 of gwa ({@code master}): gwb takes over when its advertisements stop; measured as a takeover. */
+    private void killMaster(String event, Lab.Daemon master, Lab.Daemon backup, Traffic t) throws Exception {
+        Before before = before(t);
+        int mark = backup.log().mark();
+        master.process().destroyForcibly();
+        awaitInterfaces(backup, mark, "MASTER");
+        backup.log().await(mark, "sync: BACKUP -> MASTER", LONG);
+        measure(event, Lab.GWB, before, t, Map.of(Lab.GWB, backup));
+    }
+
+    /**
+     * The new master's own renewals, timed by the lifetimes it took over:
+     * first the quick mode (strongSwan's CHILD_SA replaced, the old one
+     * deleted), then the main mode (strongSwan moves the CHILD_SA to the new
+     * ISAKMP SA and drops the old one); the cluster holds both, traffic flows.
+     */
+    private void renewedByTheCluster(Lab.Daemon master, Traffic t, int mark) throws Exception {
+        SwanctlSas.IkeSa ike = established();
+        SwanctlSas.ChildSa child = ike.child(StrongSwanConfig.CHILD).orElseThrow();
+        Duration wait = Duration.ofSeconds(ClusterConf.ACTIVE_MAIN_LIFETIME);
+        long t0 = System.nanoTime();
+        swan.log().await(mark, l -> l.contains("CHILD_SA " + StrongSwanConfig.CHILD + "{")
+                && l.contains("established with SPIs") && !l.contains(child.spiIn() + "_i"),
+                "the CHILD_SA the new master renews", wait);
+        SwanctlSas.ChildSa renewed = awaitChild(c -> !c.spiIn().equals(child.spiIn()));
+        cluster.awaitTandemSpis(master, renewed);
+        t.awaitDelivered(System.nanoTime());
+        String line = "quick mode by the new master: SPIs %s/%s -> %s/%s, %s; %s".formatted(child.spiIn(),
+                child.spiOut(), renewed.spiIn(), renewed.spiOut(), t.up().window(t0, System.nanoTime()),
+                t.down().window(t0, System.nanoTime()));
+        System.out.println(line);
+        report.add(line);
+
+        t0 = System.nanoTime();
+        swan.log().await(mark, "IKE_SA " + StrongSwanConfig.CONN + "[" + (ike.id() + 1) + "] established", wait);
+        SwanctlSas.IkeSa next = awaitIke(i -> i.id() > ike.id());
+        assertThat(next.initiator()).as("strongSwan initiated the new ISAKMP SA").isFalse();
+        cluster.awaitPhase1(master, next);
+        t.awaitDelivered(System.nanoTime());
+        line = "main mode by the new master: cookies %s:%s -> %s:%s, %s; %s".formatted(ike.spiI(), ike.spiR(),
+                next.spiI(), next.spiR(), t.up().window(t0, System.nanoTime()), t.down().window(t0, System.nanoTime()));
+        System.out.println(line);
+        report.add(line);
+    }
 
     private Before before(Traffic t) throws Exception {
         SwanctlSas.IkeSa ike = established();
@@ -258,6 +346,14 @@ class IkeFailoverLabTest {
         long second = established().child(StrongSwanConfig.CHILD).orElseThrow().packetsIn();
         assertThat(second - first).as("packets strongSwan received on its current CHILD_SA in 300 ms after "
                 + event).isGreaterThan(150);
+    }
+
+    /** strongSwan's log over the whole test: no DPD timeout, no restart, no ESP failure. */
+    private void assertPeerNeverFailed() {
+        List<String> never = swan.log().lines().stream().map(LogLines.Line::text)
+                .filter(x -> PEER_NEVER.stream().anyMatch(x::contains)
+                        || StrongSwan.ESP_FAILURES.stream().anyMatch(x::contains)).toList();
+        assertThat(never).as("strongSwan's log over the whole test").isEmpty();
     }
 
     /** strongSwan logged no ESP failure and no negotiation since {@code mark}. */
