@@ -198,7 +198,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         if (carpConf.interfaces().isEmpty()) {
             startSync(sync, null);
             call(() -> {
-                new IkePassiveMode(sync, loop, ike::passive).start(null);
+                new IkePassiveMode(sync, loop, ike::passive).follow(null);
                 return null;
             });
             return;
@@ -217,12 +217,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
                 .flatMap(i -> i.vips().stream()).toList()));
         startSync(sync, carp);
         call(() -> {
-            IkePassiveMode passive = new IkePassiveMode(sync, loop, ike::passive);
-            String iface = passive.carpInterface();
-            if (iface != null) {
-                carp.subscribe(passive);
-            }
-            passive.start(iface == null ? null : carp.state(iface));
+            new IkePassiveMode(sync, loop, ike::passive).follow(carp);
             carp.start();
             return null;
         });

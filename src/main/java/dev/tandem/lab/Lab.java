@@ -86,21 +86,30 @@ public final class Lab implements AutoCloseable {
     /** Namespaces joined by veth pairs; hosts get a default route, routers forward. */
     private static Lab build(List<String> nodes, List<Wire> wires, Map<String, String> defaultRoutes,
                              List<String> routers) throws IOException, InterruptedException {
-        Lab lab = new Lab();
-        try {
+        return setUp(lab -> {
             for (String n : nodes) {
-                lab.addNamespace(n);
-                lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
+                lab.addNode(n);
             }
             for (Wire w : wires) {
                 lab.link(w.a(), w.aIf(), w.aAddr(), w.b(), w.bIf(), w.bAddr());
             }
             for (Map.Entry<String, String> r : defaultRoutes.entrySet()) {
-                lab.ip("-n", lab.ns(r.getKey()), "route", "add", "default", "via", r.getValue());
+                lab.defaultRoute(r.getKey(), r.getValue());
             }
-            for (String gw : routers) {
-                lab.run(List.of("ip", "netns", "exec", lab.ns(gw), "sysctl", "-qw", "net.ipv4.ip_forward=1"));
-            }
+            lab.forward(routers);
+        });
+    }
+
+    /** How a lab's namespaces and links are made. */
+    private interface Setup {
+        void on(Lab lab) throws IOException, InterruptedException;
+    }
+
+    /** A new lab made by {@code setup}; torn down again if that fails half-way. */
+    private static Lab setUp(Setup setup) throws IOException, InterruptedException {
+        Lab lab = new Lab();
+        try {
+            setup.on(lab);
             return lab;
         } catch (IOException | InterruptedException | RuntimeException e) {
             lab.close();
@@ -178,26 +187,15 @@ public final class Lab implements AutoCloseable {
      * Multicast snooping is off so CARP's group reaches every port.
      */
     public static Lab segment(String... nodes) throws IOException, InterruptedException {
-        Lab lab = new Lab();
-        try {
+        return setUp(lab -> {
             lab.addNamespace(SWITCH);
-            lab.ip("-n", lab.ns(SWITCH), "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
-            lab.ip("-n", lab.ns(SWITCH), "link", "set", "br0", "up");
+            lab.addBridge("br0");
             for (int i = 0; i < nodes.length; i++) {
                 String n = nodes[i];
-                lab.addNamespace(n);
-                lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
-                lab.ip("link", "add", "wan0", "netns", lab.ns(n), "type", "veth", "peer", "name", port(n),
-                        "netns", lab.ns(SWITCH));
-                lab.ip("-n", lab.ns(SWITCH), "link", "set", port(n), "master", "br0", "up");
-                lab.ip("-n", lab.ns(n), "addr", "add", segmentAddress(i) + "/24", "dev", "wan0");
-                lab.ip("-n", lab.ns(n), "link", "set", "wan0", "up");
+                lab.addNode(n);
+                lab.plug("br0", port(n), n, "wan0", segmentAddress(i) + "/24");
             }
-            return lab;
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            lab.close();
-            throw e;
-        }
+        });
     }
 
     /** The cluster lab's peer gateway, the host behind it, and the cluster's LAN host is {@link #HA}. */
@@ -219,44 +217,57 @@ public final class Lab implements AutoCloseable {
      * </pre>
      */
     public static Lab cluster() throws IOException, InterruptedException {
-        Lab lab = new Lab();
-        try {
-            for (String n : List.of(SWITCH, GWA, GWB, GP, HA, HP)) {
-                lab.addNamespace(n);
-                lab.ip("-n", lab.ns(n), "link", "set", "lo", "up");
+        return setUp(lab -> {
+            lab.addNamespace(SWITCH);
+            for (String n : List.of(GWA, GWB, GP, HA, HP)) {
+                lab.addNode(n);
             }
-            for (String br : List.of("brwan", "brlan")) {
-                lab.ip("-n", lab.ns(SWITCH), "link", "add", br, "type", "bridge", "mcast_snooping", "0");
-                lab.ip("-n", lab.ns(SWITCH), "link", "set", br, "up");
-            }
-            lab.plug("brwan", GWA, "wan0", "192.0.2.11/24");
-            lab.plug("brwan", GWB, "wan0", "192.0.2.12/24");
-            lab.plug("brwan", GP, "wan0", "192.0.2.3/24");
-            lab.plug("brlan", GWA, "lan0", "10.1.0.11/24");
-            lab.plug("brlan", GWB, "lan0", "10.1.0.12/24");
-            lab.plug("brlan", HA, "lan0", "10.1.0.10/24");
+            lab.addBridge("brwan");
+            lab.addBridge("brlan");
+            // port names: at most 15 characters, unique per switch
+            lab.plug("brwan", "w-" + GWA, GWA, "wan0", "192.0.2.11/24");
+            lab.plug("brwan", "w-" + GWB, GWB, "wan0", "192.0.2.12/24");
+            lab.plug("brwan", "w-" + GP, GP, "wan0", "192.0.2.3/24");
+            lab.plug("brlan", "l-" + GWA, GWA, "lan0", "10.1.0.11/24");
+            lab.plug("brlan", "l-" + GWB, GWB, "lan0", "10.1.0.12/24");
+            lab.plug("brlan", "l-" + HA, HA, "lan0", "10.1.0.10/24");
             lab.link(GP, "lan0", "10.2.0.1/24", HP, "lan0", "10.2.0.10/24");
-            lab.ip("-n", lab.ns(HA), "route", "add", "default", "via", "10.1.0.1");
-            lab.ip("-n", lab.ns(HP), "route", "add", "default", "via", "10.2.0.1");
-            for (String gw : List.of(GWA, GWB, GP)) {
-                lab.run(List.of("ip", "netns", "exec", lab.ns(gw), "sysctl", "-qw", "net.ipv4.ip_forward=1"));
-            }
-            return lab;
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            lab.close();
-            throw e;
-        }
+            lab.defaultRoute(HA, "10.1.0.1");
+            lab.defaultRoute(HP, "10.2.0.1");
+            lab.forward(List.of(GWA, GWB, GP));
+        });
     }
 
-    /** A veth from {@code node}'s {@code ifname} to a port of {@code bridge} in the switch namespace. */
-    private void plug(String bridge, String node, String ifname, String address)
+    /** A namespace for {@code node} with its loopback up. */
+    private void addNode(String node) throws IOException, InterruptedException {
+        addNamespace(node);
+        ip("-n", ns(node), "link", "set", "lo", "up");
+    }
+
+    /** A bridge in the switch namespace; multicast snooping off, so CARP's group reaches every port. */
+    private void addBridge(String bridge) throws IOException, InterruptedException {
+        ip("-n", ns(SWITCH), "link", "add", bridge, "type", "bridge", "mcast_snooping", "0");
+        ip("-n", ns(SWITCH), "link", "set", bridge, "up");
+    }
+
+    /** A veth from {@code node}'s {@code ifname} to port {@code port} of {@code bridge} in the switch namespace. */
+    private void plug(String bridge, String port, String node, String ifname, String address)
             throws IOException, InterruptedException {
-        // port names: at most 15 characters, unique per switch
-        String port = bridge.substring(2, 3) + "-" + node;
         ip("link", "add", ifname, "netns", ns(node), "type", "veth", "peer", "name", port, "netns", ns(SWITCH));
         ip("-n", ns(SWITCH), "link", "set", port, "master", bridge, "up");
         ip("-n", ns(node), "addr", "add", address, "dev", ifname);
         ip("-n", ns(node), "link", "set", ifname, "up");
+    }
+
+    private void defaultRoute(String node, String via) throws IOException, InterruptedException {
+        ip("-n", ns(node), "route", "add", "default", "via", via);
+    }
+
+    /** The nodes forward IPv4 (they are gateways). */
+    private void forward(List<String> gateways) throws IOException, InterruptedException {
+        for (String gw : gateways) {
+            run(List.of("ip", "netns", "exec", ns(gw), "sysctl", "-qw", "net.ipv4.ip_forward=1"));
+        }
     }
 
     /** The address of the {@code i}th node (from 0) of {@link #segment}. */

@@ -1,5 +1,6 @@
 package dev.tandem.sync;
 
+import dev.tandem.carp.Carp;
 import dev.tandem.carp.CarpState;
 import dev.tandem.carp.CarpTransition;
 import dev.tandem.conf.sasyncd.ControlTarget;
@@ -59,6 +60,19 @@ public final class IkePassiveMode implements Consumer<CarpTransition> {
             case CARP -> sync.interfaceName();
             case MASTER, SLAVE -> null;
         };
+    }
+
+    /**
+     * Follows {@code carp} (null without CARP): subscribes to it if sasyncd.conf
+     * names one of its interfaces, and sets the first mode from that
+     * interface's state.
+     */
+    public void follow(Carp carp) {
+        String iface = carp == null ? null : carpInterface();
+        if (iface != null) {
+            carp.subscribe(this);
+        }
+        start(iface == null ? null : carp.state(iface));
     }
 
     /** Sets the first mode; {@code carpState} is the state of {@link #carpInterface()}, if any. */

@@ -196,8 +196,7 @@ public final class Replicator implements AutoCloseable {
         if (role == RunState.MASTER) {
             for (Peer p : peers.values()) {
                 if (p.up() && p.role == RunState.BACKUP) {
-                    w.sessions.put(p, p.session);
-                    w.targets.put(p, p.session.messagesSent());
+                    w.targets.put(p, new Target(p.session, p.session.messagesSent()));
                 }
             }
         }
@@ -216,22 +215,24 @@ public final class Replicator implements AutoCloseable {
         });
     }
 
+    /** What a backup must acknowledge on the connection it had when an answer began to wait. */
+    private record Target(PeerSession session, long messages) { }
+
     /** An IKE answer waiting for the backups' acknowledgement. */
-    private final class Waiter {
+    private static final class Waiter {
         final Runnable action;
-        final Map<Peer, PeerSession> sessions = new java.util.HashMap<>();
-        final Map<Peer, Long> targets = new java.util.HashMap<>();
+        final Map<Peer, Target> targets = new java.util.HashMap<>();
         Timer timer = Timer.NONE;
 
         Waiter(Runnable action) {
             this.action = action;
         }
 
-        /** Each backup acknowledged up to its target, or its connection is gone. */
+        /** Each backup acknowledged up to its target, or the connection it had is gone. */
         boolean done() {
-            for (Map.Entry<Peer, Long> e : targets.entrySet()) {
+            for (Map.Entry<Peer, Target> e : targets.entrySet()) {
                 Peer p = e.getKey();
-                if (p.session == sessions.get(p) && p.up() && p.acked < e.getValue()) {
+                if (p.session == e.getValue().session() && p.up() && p.acked < e.getValue().messages()) {
                     return false;
                 }
             }
@@ -857,16 +858,15 @@ public final class Replicator implements AutoCloseable {
             return;
         }
         long now = loop.nanoTime();
-        for (SecurityAssociation sa : sadb.sas()) {
-            // our own pace too: should we take over again after a time cut off, it sizes our jump
-            rates.observe(sa.id(), sa.lastSequence(), now);
-        }
-        if (peers.values().stream().noneMatch(Peer::up)) {
-            return;
-        }
+        boolean anyUp = peers.values().stream().anyMatch(Peer::up);
         List<SyncMessage.Counters.Entry> batch = new ArrayList<>();
         for (SecurityAssociation sa : sadb.sas()) {
             long out = sa.lastSequence();
+            // our own pace too: should we take over again after a time cut off, it sizes our jump
+            rates.observe(sa.id(), out, now);
+            if (!anyUp) {
+                continue;
+            }
             long top = sa.replayTop();
             long[] last = lastSentCounters.get(sa.id());
             if (last != null && last[0] == out && last[1] == top) {
@@ -878,6 +878,9 @@ public final class Replicator implements AutoCloseable {
                 broadcast(new SyncMessage.Counters(List.copyOf(batch)));
                 batch.clear();
             }
+        }
+        if (!anyUp) {
+            return;
         }
         if (!batch.isEmpty()) {
             broadcast(new SyncMessage.Counters(List.copyOf(batch)));

@@ -169,9 +169,8 @@ class IkeFailoverLabTest {
             }
             assertPeerNeverFailed();
             // every negotiation was one of strongSwan's choosing: the first, and two of each rekey
-            List<String> all = swan.log().lines().stream().map(LogLines.Line::text).toList();
-            assertThat(all.stream().filter(x -> x.contains("] established between"))).as("main modes").hasSize(3);
-            assertThat(all.stream().filter(x -> x.contains("established with SPIs"))).as("quick modes").hasSize(3);
+            assertThat(swan.logged(0, List.of("] established between"))).as("main modes").hasSize(3);
+            assertThat(swan.logged(0, List.of("established with SPIs"))).as("quick modes").hasSize(3);
         } catch (AssertionError | Exception e) {
             // what the daemons said is what explains a failure
             if (cluster != null) {
@@ -221,11 +220,10 @@ class IkeFailoverLabTest {
                 t.close();
             }
             assertPeerNeverFailed();
-            List<String> all = swan.log().lines().stream().map(LogLines.Line::text).toList();
-            assertThat(all.stream().filter(x -> x.contains("initiating Main Mode")
-                    || x.contains("generating QUICK_MODE request"))).as("exchanges strongSwan started").isEmpty();
-            assertThat(all.stream().filter(x -> x.contains("] established between"))).as("main modes").hasSize(2);
-            assertThat(all.stream().filter(x -> x.contains("established with SPIs"))).as("quick modes").hasSize(2);
+            assertThat(swan.logged(0, List.of("initiating Main Mode", "generating QUICK_MODE request")))
+                    .as("exchanges strongSwan started").isEmpty();
+            assertThat(swan.logged(0, List.of("] established between"))).as("main modes").hasSize(2);
+            assertThat(swan.logged(0, List.of("established with SPIs"))).as("quick modes").hasSize(2);
         } catch (AssertionError | Exception e) {
             if (cluster != null) {
                 cluster.printLogs(System.out);
@@ -350,18 +348,14 @@ class IkeFailoverLabTest {
 
     /** strongSwan's log over the whole test: no DPD timeout, no restart, no ESP failure. */
     private void assertPeerNeverFailed() {
-        List<String> never = swan.log().lines().stream().map(LogLines.Line::text)
-                .filter(x -> PEER_NEVER.stream().anyMatch(x::contains)
-                        || StrongSwan.ESP_FAILURES.stream().anyMatch(x::contains)).toList();
-        assertThat(never).as("strongSwan's log over the whole test").isEmpty();
+        assertThat(swan.logged(0, PEER_NEVER)).as("strongSwan's log over the whole test").isEmpty();
+        assertThat(swan.logged(0, StrongSwan.ESP_FAILURES)).as("strongSwan's log over the whole test").isEmpty();
     }
 
     /** strongSwan logged no ESP failure and no negotiation since {@code mark}. */
     private void assertPeerQuiet(String event, int mark) {
-        List<String> since = swan.log().lines().subList(mark, swan.log().mark()).stream().map(LogLines.Line::text)
-                .filter(x -> StrongSwan.ESP_FAILURES.stream().anyMatch(x::contains)
-                        || StrongSwan.NEGOTIATIONS.stream().anyMatch(x::contains)).toList();
-        assertThat(since).as("strongSwan's log since " + event).isEmpty();
+        assertThat(swan.logged(mark, StrongSwan.ESP_FAILURES)).as("strongSwan's log since " + event).isEmpty();
+        assertThat(swan.logged(mark, StrongSwan.NEGOTIATIONS)).as("strongSwan's log since " + event).isEmpty();
     }
 
     /** ha's ping replies in a window: the longest silence between two of them and the requests unanswered. */
@@ -420,11 +414,9 @@ class IkeFailoverLabTest {
         NodeStatus start = NodeStatus.of(master);
         long deadline = System.nanoTime() + DPD_DELAY.multipliedBy(3).toNanos();
         while (true) {
-            List<String> since = swan.log().lines().subList(before.peerLog(), swan.log().mark()).stream()
-                    .map(LogLines.Line::text).toList();
-            long requests = since.stream().filter(x -> x.contains("sending DPD request")).count();
-            long acks = since.stream().filter(x -> x.contains("parsed INFORMATIONAL_V1 request")
-                    && x.contains("N(DPD_ACK)")).count();
+            long requests = swan.logged(before.peerLog(), List.of("sending DPD request")).size();
+            long acks = swan.logged(before.peerLog(), List.of("N(DPD_ACK)")).stream()
+                    .filter(x -> x.contains("parsed INFORMATIONAL_V1 request")).count();
             NodeStatus now = NodeStatus.of(master);
             long answered = now.ike("dpd-answered") - start.ike("dpd-answered");
             if (requests > 0 && acks >= requests || answered > 0) {
@@ -487,9 +479,7 @@ class IkeFailoverLabTest {
                 t.down().window(t0, System.nanoTime()));
         System.out.println(line);
         report.add(line);
-        List<String> failures = swan.log().lines().stream().map(LogLines.Line::text)
-                .filter(x -> StrongSwan.ESP_FAILURES.stream().anyMatch(x::contains)).toList();
-        assertThat(failures).as("strongSwan's ESP failures").isEmpty();
+        assertThat(swan.logged(0, StrongSwan.ESP_FAILURES)).as("strongSwan's ESP failures").isEmpty();
     }
 
     private SwanctlSas.ChildSa awaitChild(java.util.function.Predicate<SwanctlSas.ChildSa> done) throws Exception {

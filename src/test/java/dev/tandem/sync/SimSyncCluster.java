@@ -80,9 +80,7 @@ final class SimSyncCluster {
                     VipGate.install(carp, sadb, loop, List.of(VIP));
                     if (ikeFactory != null) {
                         ike = ikeFactory.apply(this);
-                        IkePassiveMode passive = new IkePassiveMode(syncConf, loop, ike::passive);
-                        carp.subscribe(passive);
-                        passive.start(carp.state(passive.carpInterface()));
+                        new IkePassiveMode(syncConf, loop, ike::passive).follow(carp);
                         replicator.replicateIke(ike);
                         ike.start();
                     }

@@ -94,9 +94,7 @@ public final class ClusterNode {
                         world.sim().fork(), Replicator.Options.DEFAULT);
                 replicator.replicateIke(ike);
                 replicator.start();
-                IkePassiveMode passive = new IkePassiveMode(sync, l, ike::passive);
-                carp.subscribe(passive);
-                passive.start(carp.state(passive.carpInterface()));
+                new IkePassiveMode(sync, l, ike::passive).follow(carp);
                 ike.start();
                 carp.start();
                 tick();
