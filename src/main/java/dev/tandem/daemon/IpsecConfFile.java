@@ -29,13 +29,13 @@ import java.util.function.Consumer;
  * install. Anything that cannot be installed fails the whole file, so a
  * broken configuration never half-applies.
  */
-final class IpsecConfFile {
+public final class IpsecConfFile {
 
     /**
      * What the file asks to be installed: SAs and flows into the SADB, and
      * the isakmpd configuration of its ike rules into the IKE daemon.
      */
-    record Contents(List<SaSpec> sas, List<Flow> flows, List<ConfCommand> ike) {
+    public record Contents(List<SaSpec> sas, List<Flow> flows, List<ConfCommand> ike) {
         static final Contents EMPTY = new Contents(List.of(), List.of(), List.of());
     }
 
@@ -62,10 +62,19 @@ final class IpsecConfFile {
         } catch (IOException e) {
             throw new ConfigError(List.of(file + ": " + e.getMessage()));
         }
+        return parse(file.toString(), text, env, replayWindow, warn);
+    }
+
+    /**
+     * The text of an ipsec.conf named {@code file} (for messages), read as
+     * {@link #load} reads the file: the same parser, translation and checks.
+     */
+    public static Contents parse(String file, byte[] text, IpsecConfParser.Environment env, int replayWindow,
+                                 Consumer<String> warn) throws ConfigError {
         List<String> problems = new ArrayList<>();
         IpsecConfParser.Result result;
         try {
-            result = IpsecConfParser.parse(name, text, List.of(), env, r -> { }, problems::add);
+            result = IpsecConfParser.parse(ByteText.fromJava(file), text, List.of(), env, r -> { }, problems::add);
         } catch (ConfigAbort e) {
             problems.add(e.getMessage());
             throw new ConfigError(problems);

@@ -7,7 +7,6 @@ import dev.tandem.carp.VipGate;
 import dev.tandem.conf.carp.CarpConf;
 import dev.tandem.conf.sasyncd.SasyncdConf;
 import dev.tandem.ike.IkeDaemon;
-import dev.tandem.ike.IkeEndpoint;
 import dev.tandem.ike.IkeStatus;
 import dev.tandem.net.IpAddress;
 import dev.tandem.sadb.Sadb;
@@ -77,13 +76,12 @@ public final class ClusterNode {
                 }
             }
         });
-        world.wan().attach(address, loop, this::fromWan);
+        world.wan().attach(address, loop, p -> data.fromWan(p, ike));
         SimLoop l = loop;
         loop.execute(() -> {
             try {
-                ike = new IkeDaemon(l, sadb, (local, localPort, remote, message) -> world.wan().send(
-                        new WanPacket(local == null ? address : local, localPort, remote.address(), remote.port(),
-                                true, message)), world.sim().fork(), IkeDaemon.Options.DEFAULT);
+                ike = new IkeDaemon(l, sadb, world.wan().ikePort(address), world.sim().fork(),
+                        IkeDaemon.Options.DEFAULT);
                 ike.configure(world.clusterPolicy());
                 SasyncdConf sync = SasyncdConf.parse(Path.of(name, "sasyncd.conf"), sasyncdConf, w -> { });
                 carp = Carp.open(CarpConf.parse(Path.of(name, "carp.conf"), carpConf, w -> { }), l,
@@ -110,14 +108,6 @@ public final class ClusterNode {
     private void tick() {
         sadb.tick();
         loop.schedule(Duration.ofSeconds(1), this::tick);
-    }
-
-    private void fromWan(WanPacket p) {
-        if (p.udp() && p.dstPort() == FailoverWorld.IKE_PORT) {
-            ike.receive(new IkeEndpoint(p.src(), p.srcPort()), p.dst(), p.dstPort(), p.data());
-        } else if (!p.udp()) {
-            data.fromWan(p);
-        }
     }
 
     /** Power loss: the loop stops, and the SADB, the IKE state and the addresses are gone with it. */

@@ -168,10 +168,6 @@ public final class FailoverWorld {
         return List.copyOf(nodes.values());
     }
 
-    public ClusterNode node(String name) {
-        return nodes.get(name);
-    }
-
     public List<ClusterNode> masters() {
         List<ClusterNode> m = new ArrayList<>();
         for (ClusterNode n : nodes.values()) {

@@ -1,7 +1,6 @@
 package dev.tandem.sim.failover;
 
 import dev.tandem.ike.IkeDaemon;
-import dev.tandem.ike.IkeEndpoint;
 import dev.tandem.ike.IkeStatus;
 import dev.tandem.ike.policy.IkePolicy;
 import dev.tandem.net.IpAddress;
@@ -28,17 +27,10 @@ public final class PeerGateway {
         this.loop = world.sim().loop("peer");
         this.sadb = new Sadb(loop::nanoTime);
         this.data = new SimDataPlane(sadb, world.wan(), world::deliverToPeerHost);
-        world.wan().attach(address, loop, p -> {
-            if (p.udp() && p.dstPort() == FailoverWorld.IKE_PORT) {
-                ike.receive(new IkeEndpoint(p.src(), p.srcPort()), p.dst(), p.dstPort(), p.data());
-            } else if (!p.udp()) {
-                data.fromWan(p);
-            }
-        });
+        world.wan().attach(address, loop, p -> data.fromWan(p, ike));
         loop.execute(() -> {
-            ike = new IkeDaemon(loop, sadb, (local, localPort, remote, message) -> world.wan().send(
-                    new WanPacket(local == null ? address : local, localPort, remote.address(), remote.port(), true,
-                            message)), world.sim().fork(), IkeDaemon.Options.DEFAULT);
+            ike = new IkeDaemon(loop, sadb, world.wan().ikePort(address), world.sim().fork(),
+                    IkeDaemon.Options.DEFAULT);
             ike.configure(policy);
             ike.start();
             tick();

@@ -6,6 +6,8 @@ import dev.tandem.dataplane.EspPipeline;
 import dev.tandem.dataplane.EspPort;
 import dev.tandem.dataplane.PacketBatch;
 import dev.tandem.dataplane.PacketDevice;
+import dev.tandem.ike.IkeDaemon;
+import dev.tandem.ike.IkeEndpoint;
 import dev.tandem.net.IpAddress;
 import dev.tandem.sadb.Sadb;
 import java.util.Arrays;
@@ -74,8 +76,17 @@ final class SimDataPlane {
         pipeline.outbound(outbound);
     }
 
+    /** A datagram from the WAN: IKE goes to {@code ike}, ESP into the pipeline; other UDP is not for us. */
+    void fromWan(WanPacket p, IkeDaemon ike) {
+        if (p.udp() && p.dstPort() == FailoverWorld.IKE_PORT) {
+            ike.receive(new IkeEndpoint(p.src(), p.srcPort()), p.dst(), p.dstPort(), p.data());
+        } else if (!p.udp()) {
+            esp(p);
+        }
+    }
+
     /** An ESP packet from the WAN: checked, decrypted and delivered, or dropped (counted). */
-    void fromWan(WanPacket p) {
+    private void esp(WanPacket p) {
         inbound.packets.clear();
         System.arraycopy(p.data(), 0, inbound.packets.buf, 0, p.data().length);
         inbound.packets.add(0, p.data().length);

@@ -1,5 +1,6 @@
 package dev.tandem.sim.failover;
 
+import dev.tandem.ike.IkePort;
 import dev.tandem.net.IpAddress;
 import dev.tandem.sim.SimLoop;
 import dev.tandem.sim.SimWorld;
@@ -63,6 +64,12 @@ public final class SimWan {
     /** Sees every datagram sent, before loss, as a capture at the sender would. */
     public void tap(Consumer<WanPacket> t) {
         taps.add(t);
+    }
+
+    /** How a gateway at {@code address} sends IKE: from the address a message came to (a VIP), else its own. */
+    IkePort ikePort(IpAddress address) {
+        return (local, localPort, remote, message) -> send(new WanPacket(local == null ? address : local, localPort,
+                remote.address(), remote.port(), true, message));
     }
 
     /** Loses every datagram {@code which} matches, after the taps saw it: a scenario's chosen loss. */
