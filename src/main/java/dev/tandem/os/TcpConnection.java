@@ -346,8 +346,14 @@ final class TcpConnection implements StreamConnection {
         }
         ioDone = true;
         LOG.debug("connection with {} ends: {}", remote, reason == null ? "closed by its owner" : reason);
-        // the end is queued on the loop before the socket closes: whoever sees the close and then asks
-        // the loop finds the end already handled
+        // Sending is refused before the end is queued, and the end is queued before the socket closes:
+        // whoever has seen the end and then sends is refused, and whoever has seen the close and then
+        // asks the loop finds the end already handled.
+        synchronized (outbound) {
+            outputShut = true;
+            outbound.clear();
+            outboundBytes = 0;
+        }
         if (reason != null && !closedByOwner) {
             TcpStreamTransport.post(loop, () -> arrive(new End(reason)));
         }
@@ -355,11 +361,6 @@ final class TcpConnection implements StreamConnection {
             key.cancel();
         }
         TcpStreamTransport.closeQuietly(channel);
-        synchronized (outbound) {
-            outputShut = true;
-            outbound.clear();
-            outboundBytes = 0;
-        }
         ioEnded.complete(null);
     }
 
