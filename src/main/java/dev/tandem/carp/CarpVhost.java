@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  * with a master-down timer of 3 x its own interval, MASTER holding the
  * addresses and advertising every interval. Runs on the node's event loop.
  *
- * <p>Two departures from OpenBSD, documented: two masters with equal interval
+ * <p>Departures from OpenBSD, documented: two masters with equal interval
  * and demotion do not both yield; the one with the lower source address
- * does (as VRRP breaks ties), so a tie settles at once. And a backup that
+ * does (as VRRP breaks ties), so a tie settles at once. A backup takes over
+ * from a master that bows out, is demoted or is preempted after its skew,
+ * not at once ({@link #takeOverAfterSkew}). And a backup that
  * follows a master advertising more seldom than itself (it is demoted, or
  * does not preempt) waits 3 x the master's interval, not its own (VRRPv3's
  * Master_Down_Interval): with its own, one lost advertisement would make it
@@ -59,6 +61,9 @@ final class CarpVhost {
     private int masterTicks;
     private Timer adTimer = Timer.NONE;
     private Timer downTimer = Timer.NONE;
+    /** A takeover waiting for this node's skew; see {@link #takeOverAfterSkew}. */
+    private Timer skewTimer = Timer.NONE;
+    private boolean skewPending;
     private int adsAsMaster;
     private int sendFailures;
     private int sendSuccesses;
@@ -163,15 +168,22 @@ final class CarpVhost {
         master = source;
         masterTicks = rx;
         if (ad.bowOut()) {
-            toMaster("master " + source + " is leaving", false);
+            // gone: only the skew wait decides now
+            downTimer.cancel();
+            takeOverAfterSkew("master " + source + " is leaving", false);
         } else if (conf.preempt() && own < rx && rxDemote >= myDemote) {
-            toMaster("preempting " + source + ", which advertises every " + rx + "/256 s, we every " + own, true);
+            armMasterDown();
+            takeOverAfterSkew("preempting " + source + ", which advertises every " + rx + "/256 s, we every " + own,
+                    true);
         } else if (myDemote < rxDemote) {
-            toMaster("master " + source + " is demoted " + rxDemote + ", we " + myDemote, true);
+            armMasterDown();
+            takeOverAfterSkew("master " + source + " is demoted " + rxDemote + ", we " + myDemote, true);
         } else if (conf.advbase() != 0 && rx > 3 * conf.advbase() * 256 + conf.advskew()) {
             // OpenBSD's test, own skew included: such a master would time out anyway
             toMaster("master " + source + " advertises too seldom to be followed (" + rx + "/256 s)", true);
         } else {
+            // a master this node follows (another backup took over first): a takeover it was waiting for is off
+            cancelSkewWait();
             armMasterDown();
         }
     }
@@ -224,11 +236,49 @@ final class CarpVhost {
         conf.vips().forEach(v -> addresses.remove(conf.carpdev(), v));
     }
 
+    /**
+     * Takes over after this node's skew: advskew/256 s, and 1 s more while
+     * demoted. OpenBSD takes over at once here (the master bows out, is
+     * demoted or is preempted), and so does every backup of a cluster of
+     * three or more: for a moment several nodes are master, and two of them
+     * send on the same SAs with the same sequence numbers. Waiting in order
+     * of skew (VRRPv3's Skew_Time) lets the best backup go first; the others
+     * hear its advertisement before their own wait ends, follow it and stop
+     * waiting. A master that is demoted or preempted keeps forwarding
+     * meanwhile; one that bows out leaves a gap of the skew.
+     */
+    private void takeOverAfterSkew(String why, boolean contested) {
+        if (skewPending) {
+            // the leaving or slower master's further advertisements do not push the takeover back
+            return;
+        }
+        long ticks = conf.advskew() + (demote() > 0 ? 256 : 0);
+        if (ticks == 0) {
+            toMaster(why, contested);
+            return;
+        }
+        skewPending = true;
+        Duration skew = Duration.ofNanos(ticks * TICK_NANOS);
+        skewTimer = loop.schedule(skew, () -> {
+            skewPending = false;
+            if (state == CarpState.BACKUP) {
+                toMaster(why + ", after our skew of " + skew.toMillis() + " ms", contested);
+            }
+        });
+    }
+
+    private void cancelSkewWait() {
+        skewTimer.cancel();
+        skewTimer = Timer.NONE;
+        skewPending = false;
+    }
+
     // ---- transitions ------------------------------------------------------
 
     private void toMaster(String why, boolean contested) {
         CarpState from = state;
         downTimer.cancel();
+        cancelSkewWait();
         state = CarpState.MASTER;
         stats.becameMaster++;
         master = link.source();
@@ -256,6 +306,7 @@ final class CarpVhost {
         CarpState from = state;
         adTimer.cancel();
         downTimer.cancel();
+        cancelSkewWait();
         if (from == CarpState.MASTER) {
             conf.vips().forEach(v -> addresses.remove(conf.carpdev(), v));
         }

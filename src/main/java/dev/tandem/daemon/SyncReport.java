@@ -42,6 +42,8 @@ final class SyncReport {
             m.put("bytes_in", p.bytesIn());
             m.put("unacked", p.unacked());
             m.put("acked_snapshot", p.ackedSnapshot());
+            m.put("sent_snapshot", p.sentSnapshot());
+            m.put("synced", p.synced());
             m.put("connects", p.connects());
             m.put("last_error", p.lastError());
             peers.add(m);
@@ -81,6 +83,9 @@ final class SyncReport {
                 sb.append(" (").append(p.role()).append(") for ").append(p.upMs() / 1000).append(" s, messages out ")
                         .append(p.messagesOut()).append(" in ").append(p.messagesIn()).append(", unacked ")
                         .append(p.unacked());
+                if (p.sentSnapshot() > 0 && "BACKUP".equals(p.role())) {
+                    sb.append(p.synced() ? ", synced" : ", snapshot not yet applied");
+                }
             } else if (!p.lastError().isEmpty()) {
                 sb.append(": ").append(p.lastError());
             }

@@ -63,6 +63,7 @@ final class Informational {
                                 IkeDaemon.hex(c.inboundSpi()), IkeDaemon.hex(c.outboundSpi()), daemon.passive() ? " (kept: passive)" : "");
                         if (!daemon.passive()) {
                             daemon.connections().removeChild(c);
+                            List.copyOf(sa.quickModes.values()).forEach(qm -> qm.peerMovedOn(c.connection()));
                         }
                     }
                 }

@@ -244,6 +244,20 @@ final class QuickMode {
         }
     }
 
+    /**
+     * The peer deleted the old SAs of {@code connection}. If this is our
+     * answer to its rekey of that connection, the peer finished it, and its
+     * QM3 was lost: our traffic has no outbound SA until QM3 comes. QM2 goes
+     * again at once, which the peer answers with QM3, rather than at the next
+     * retransmission seconds later.
+     */
+    void peerMovedOn(String connection) {
+        if (!initiator && state == State.QM2_SENT && earlyInbound != null && policy.name().equals(connection)) {
+            sa.daemon.countRetransmit();
+            resend();
+        }
+    }
+
     /** Whether this datagram repeats the last one we answered: then the answer goes out again. */
     boolean repeatIfDuplicate(byte[] datagram) {
         if (lastReceived == null || !java.util.Arrays.equals(lastReceived, datagram)) {

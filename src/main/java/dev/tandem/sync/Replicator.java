@@ -138,6 +138,8 @@ public final class Replicator implements AutoCloseable {
         long upSinceNanos;
         long acked;
         long ackedSnapshot;
+        /** When we are master: the last snapshot sent to it; each backup gets its own id. */
+        long sentSnapshot;
         boolean roleSeen;
         /** When we are backup: the snapshot being received from it. */
         Reconcile incoming;
@@ -360,6 +362,9 @@ public final class Replicator implements AutoCloseable {
                     sendSnapshot(p);
                 }
             }
+            if (role != RunState.MASTER) {
+                p.sentSnapshot = 0;
+            }
             if (next != RunState.BACKUP) {
                 p.incoming = null;
             }
@@ -551,6 +556,15 @@ public final class Replicator implements AutoCloseable {
                 } else if (role == RunState.MASTER && (first || old != r.state())) {
                     // a new or changed backup gets the whole SADB: it reconciles what it has against it
                     sendSnapshot(p);
+                    if (old == RunState.MASTER) {
+                        // it was master beside us for a moment, and our other backups may have taken its
+                        // data: they reconcile against ours again
+                        for (Peer q : peers.values()) {
+                            if (q != p && q.up() && q.roleSeen && q.role == RunState.BACKUP) {
+                                sendSnapshot(q);
+                            }
+                        }
+                    }
                 }
             }
             case SyncMessage.Ack a -> {
@@ -696,6 +710,7 @@ public final class Replicator implements AutoCloseable {
 
     private void sendSnapshot(Peer p) {
         long id = ++lastSnapshotId;
+        p.sentSnapshot = id;
         // oldest first, so the backup indexes them as this node did and sends with the same SA
         Collection<SecurityAssociation> sas = sadb.sasOldestFirst();
         List<Flow> flows = sadb.flows();
@@ -918,7 +933,7 @@ public final class Replicator implements AutoCloseable {
                     up ? p.role.name() : null, up ? (now - p.upSinceNanos) / 1_000_000 : 0,
                     up ? s.messagesSent() : 0, up ? s.messagesReceived() : 0, up ? s.bytesOut() : 0,
                     up ? s.bytesIn() : 0, up && role == RunState.MASTER ? Math.max(0, s.messagesSent() - p.acked) : 0,
-                    p.ackedSnapshot, p.connects, p.lastError));
+                    p.ackedSnapshot, p.sentSnapshot, p.connects, p.lastError));
         }
         return new SyncStatus(role.name(), epoch, interlocked, conf.interfaceName(), conf.group(), conf.port(),
                 lastSnapshotId, lastCountersNanos == 0 ? -1 : (now - lastCountersNanos) / 1_000_000, ps,

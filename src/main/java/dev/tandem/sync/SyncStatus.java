@@ -30,12 +30,19 @@ public record SyncStatus(String role, long epoch, boolean interlocked, String ca
      * @param upMs       time since the connection came up
      * @param unacked    master: messages sent that the peer has not acknowledged yet (replication lag)
      * @param ackedSnapshot the last snapshot the peer confirmed
+     * @param sentSnapshot master: the last snapshot sent to the peer, 0 if none
      * @param connects   connection attempts so far
      * @param lastError  why the last connection ended or failed, "" if none
      */
     public record PeerStatus(IpAddress address, String state, String role, long upMs, long messagesOut,
                              long messagesIn, long bytesOut, long bytesIn, long unacked, long ackedSnapshot,
-                             long connects, String lastError) { }
+                             long sentSnapshot, long connects, String lastError) {
+
+        /** Master: the peer is a backup that applied the last snapshot sent to it (live changes follow). */
+        public boolean synced() {
+            return "up".equals(state) && "BACKUP".equals(role) && sentSnapshot > 0 && ackedSnapshot == sentSnapshot;
+        }
+    }
 
     /** Totals since start. */
     public record Counts(long snapshotsSent, long snapshotsReceived, long forwarded, long sasApplied,

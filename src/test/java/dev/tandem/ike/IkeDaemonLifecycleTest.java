@@ -117,6 +117,42 @@ class IkeDaemonLifecycleTest {
         assertThat(pair.a.counter("phase2-established")).isGreaterThanOrEqualTo(11);
     }
 
+    /**
+     * The initiator of a rekey deletes the old pair right after its QM3. If
+     * that QM3 is lost, the responder has only the old outbound SA, which the
+     * Delete removes: it repeats QM2 at once, and the initiator's repeated
+     * QM3 gives it the new one a round trip later instead of a retransmission
+     * interval later.
+     */
+    @Test
+    void aLostRekeyQm3IsFetchedAgainWhenThePeerDeletesTheOldPair() {
+        TestPolicies p = new TestPolicies();
+        p.phase2 = List.of(new Phase2Transform(TestPolicies.ESP_AES256_SHA256.esp(), 256, 256, true, null, 60));
+        int[] qm3 = {0};
+        long[] lostAt = {0};
+        IkeDaemonNegotiationTest.Pair pair = new IkeDaemonNegotiationTest.Pair(39, p, IkeDaemon.Options.DEFAULT,
+                net -> net.tap = m -> {
+                    // QM3 carries only its HASH: the one short quick mode message; the rekey's is the second
+                    if (m[18] == 32 && m.length < 100 && ++qm3[0] == 2) {
+                        lostAt[0] = net.world.now();
+                        return null;
+                    }
+                    return m;
+                });
+        assertThat(pair.converge(Duration.ofSeconds(30))).isTrue();
+        Set<String> old = spis(pair.a);
+        assertThat(pair.net.world.runUntil(() -> lostAt[0] != 0, Duration.ofSeconds(60))).isTrue();
+        long retransmits = pair.b.counter("retransmits");
+        // B's new outbound SA, a few one-way delays of 10 ms later (its retransmission would come after 2 s)
+        assertThat(pair.net.world.runUntil(() -> pair.b.sadb.sas().stream().anyMatch(s ->
+                s.id().dst().toString().equals(TestPolicies.A) && !old.contains(s.id().toString())),
+                Duration.ofMillis(100))).as("B sends on the new pair").isTrue();
+        assertThat(spis(pair.b)).as("the old pair deleted").doesNotContainAnyElementsOf(old);
+        assertThat(pair.b.counter("retransmits")).isEqualTo(retransmits + 1);
+        assertThat(pair.a.counter("retransmits")).isEqualTo(1);
+        assertThat(pair.b.counter("phase2-failed") + pair.a.counter("phase2-failed")).isZero();
+    }
+
     @Test
     void phase1RekeyRunsQuickModesOverTheNewest() {
         TestPolicies p = new TestPolicies();

@@ -95,6 +95,10 @@ class ReplicationSimTest {
             SecurityAssociation copy = n.sadb.get(sa(0x1003).id());
             assertThat(copy.spec()).isEqualTo(sa(0x1003));
         }
+        // each backup got a snapshot of its own and applied it; a backup has no backups of its own
+        assertThat(m.replicator.status().peers()).hasSize(count - 1).allMatch(SyncStatus.PeerStatus::synced);
+        c.nodes.values().stream().filter(n -> n != m).forEach(n ->
+                assertThat(n.replicator.status().peers()).as(n.name).noneMatch(SyncStatus.PeerStatus::synced));
         m.run(() -> {
             m.sadb.delete(sa(0x1003).id());
             m.sadb.deleteFlow(flow(2).key());
@@ -278,5 +282,33 @@ class ReplicationSimTest {
         // the better node won, and its SADB is the one both now have
         assertThat(c.masters()).containsExactly(a);
         assertThat(spis(b.sadb)).containsExactly(0x6000);
+    }
+
+    /**
+     * Three nodes; n2 stops hearing the master's advertisements (not its sync
+     * link) and is master beside n0 for a while. The backup n1 takes n2's data
+     * then too. When n2 yields, n0 sends n1 its SADB again, and what only n2
+     * had goes.
+     */
+    @Test
+    void aBackupThatFollowedASecondMasterReconcilesWhenItYields() {
+        SimSyncCluster c = cluster(8, 3);
+        Node n0 = c.node("n0");
+        Node n1 = c.node("n1");
+        Node n2 = c.node("n2");
+        add(n0, 0x7000);
+        c.segment.partition(List.of(n0.address, n1.address), List.of(n2.address));
+        assertThat(c.runUntil(() -> n2.state() == CarpState.MASTER, MINUTE)).isTrue();
+        c.run(Duration.ofSeconds(1));
+        add(n2, 0x7002);
+        c.run(Duration.ofSeconds(1));
+        assertThat(spis(n1.sadb)).as("n1 took n2's SA while n2 was master").contains(0x7002);
+        assertThat(spis(n0.sadb)).as("n0, master itself, did not").doesNotContain(0x7002);
+        c.segment.heal();
+        assertThat(c.runUntil(() -> c.masters().size() == 1, MINUTE)).isTrue();
+        assertThat(c.masters()).containsExactly(n0);
+        assertThat(c.runUntil(() -> spis(n1.sadb).equals(spis(n0.sadb)) && spis(n2.sadb).equals(spis(n0.sadb)),
+                Duration.ofSeconds(1))).as("n1 " + spis(n1.sadb) + ", n2 " + spis(n2.sadb)).isTrue();
+        assertThat(spis(n1.sadb)).containsExactly(0x7000);
     }
 }

@@ -184,8 +184,7 @@ public final class ClusterNode {
             return false;
         }
         SyncStatus s = syncStatus();
-        return s.peers().stream().anyMatch(p -> p.address().equals(backup.address()) && p.state().equals("up")
-                && "BACKUP".equals(p.role()) && p.ackedSnapshot() == s.lastSnapshot());
+        return s.peers().stream().anyMatch(p -> p.address().equals(backup.address()) && p.synced());
     }
 
     /** Runs {@code action} on the node's loop, now, as a control request would. */

@@ -16,14 +16,14 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A two-node Tandem cluster, the remote peer gateway and a host behind
+ * A Tandem cluster (two nodes by default), the remote peer gateway and a host behind
  * each, in one simulated world: the set-up of the failover demo and of the
  * failover scenarios. Configuration is the admin's: an ike rule in
  * ipsec.conf, sasyncd.conf and carp.conf per node. Deterministic from the
  * seed.
  *
- * <p>Addresses are the lab's: the nodes 192.0.2.11 and .12 share the VIP
- * 192.0.2.100 on carp0 and replicate to each other; the peer is 192.0.2.3.
+ * <p>Addresses are the lab's: the nodes 192.0.2.11, .12, ... share the VIP
+ * 192.0.2.100 on carp0 and each replicates to all others; the peer is 192.0.2.3.
  * The cluster's LAN side follows carp0 (in a real cluster carp1 on the LAN
  * moves with carp0 in one carp group): the host behind the cluster sends
  * to whichever node last claimed the VIP.
@@ -42,7 +42,7 @@ public final class FailoverWorld {
      * @param segmentLoss       chance that a CARP advertisement is lost
      * @param packetsPerSecond  rate of each sequenced flow
      * @param quickLifetime     phase 2 lifetime in seconds ("quick lifetime" of the ike rules)
-     * @param advskew           the nodes' advskew (advbase 0): n0 preempts, n1 does not
+     * @param advskew           one node per entry, its advskew (advbase 0): n0 preempts, the others do not
      * @param clusterInitiates  the cluster's ike rule is active (it negotiates and rekeys too), not passive
      */
     public record Options(double wanLoss, double segmentLoss, int packetsPerSecond, int quickLifetime,
@@ -77,12 +77,17 @@ public final class FailoverWorld {
         this.wan = new SimWan(sim).loss(options.wanLoss()).delay(Duration.ofMillis(10), Duration.ofMillis(15));
         this.clusterPolicy = IkeRuleText.policy("cluster/ipsec.conf", clusterIpsecConf(options));
         this.peerPolicy = IkeRuleText.policy("peer/ipsec.conf", peerIpsecConf(options));
-        for (int i = 0; i < 2; i++) {
+        int count = options.advskew().length;
+        for (int i = 0; i < count; i++) {
+            List<IpAddress> others = new ArrayList<>();
+            for (int j = 0; j < count; j++) {
+                if (j != i) {
+                    others.add(nodeAddress(j));
+                }
+            }
             String name = "n" + i;
-            IpAddress address = ip("192.0.2.1" + (i + 1));
-            IpAddress other = ip("192.0.2.1" + (2 - i));
-            nodes.put(name, new ClusterNode(this, name, address, carpConf(options.advskew()[i], i == 0),
-                    sasyncdConf(other)));
+            nodes.put(name, new ClusterNode(this, name, nodeAddress(i), carpConf(options.advskew()[i], i == 0),
+                    sasyncdConf(others)));
         }
         this.clusterHost = sim.loop("host-c");
         this.peerHost = sim.loop("host-p");
@@ -112,8 +117,16 @@ public final class FailoverWorld {
                 + " " + VIP + "\n";
     }
 
-    public static String sasyncdConf(IpAddress otherNode) {
-        return "interface carp0\npeer " + otherNode + "\nsharedkey 0x00112233445566778899aabbccddeeff\n";
+    /** Every node replicates to every other: whichever takes over has the master's state. */
+    public static String sasyncdConf(List<IpAddress> otherNodes) {
+        StringBuilder conf = new StringBuilder("interface carp0\n");
+        otherNodes.forEach(o -> conf.append("peer ").append(o).append('\n'));
+        return conf.append("sharedkey 0x00112233445566778899aabbccddeeff\n").toString();
+    }
+
+    /** Node i's own address: 192.0.2.11, .12, ... */
+    static IpAddress nodeAddress(int i) {
+        return ip("192.0.2." + (11 + i));
     }
 
     // ---- running it -----------------------------------------------------------

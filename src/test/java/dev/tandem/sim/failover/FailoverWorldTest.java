@@ -22,6 +22,18 @@ class FailoverWorldTest {
         return String.join("\n", timeline);
     }
 
+    /** The peer's phase 1 SAs, by their cookies. */
+    private static List<String> cookies(FailoverWorld w) {
+        return w.peer().ikeStatus().phase1().stream().map(p -> p.initiatorCookie() + "/" + p.responderCookie())
+                .toList();
+    }
+
+    /** The peer's phase 2 SAs, by their SPIs. */
+    private static List<String> spis(FailoverWorld w) {
+        return w.peer().ikeStatus().phase2().stream()
+                .map(p -> Integer.toHexString(p.inboundSpi()) + "/" + Integer.toHexString(p.outboundSpi())).toList();
+    }
+
     /** The SA the peer's outbound flow uses now. */
     private static SecurityAssociation peerSendsOn(FailoverWorld w) {
         Flow out = w.peer().sadb().flows().stream().filter(f -> f.direction() == FlowDirection.OUT).findFirst()
@@ -117,5 +129,42 @@ class FailoverWorldTest {
         assertThat(w.peer().counter("phase1-established")).as(timeline()).isEqualTo(1);
         assertThat(w.peer().counter("phase1-failed")).as(timeline()).isZero();
         assertThat(w.peer().counter("retransmits")).as(timeline()).isPositive();
+    }
+
+    @Test
+    void aThreeNodeClusterOutlivesTwoMastersInTurn() {
+        // advskew 20, 40, 60: n0 masters, then n1 takes over, then n2
+        FailoverWorld w = new FailoverWorld(19, new FailoverWorld.Options(0, 0, 200, 60, new int[] {20, 40, 60},
+                false), timeline::add);
+        assertThat(w.boot()).as(timeline()).isTrue();
+        List<String> cookiesBefore = cookies(w);
+        List<String> spisBefore = spis(w);
+        long phase2s = w.peer().counter("phase2-established");
+        int[] boundMs = {669, 903};
+        for (int death = 0; death < 2; death++) {
+            ClusterNode master = w.masters().getFirst();
+            List<ClusterNode> backups = w.nodes().stream().filter(n -> n != master && n.alive()).toList();
+            assertThat(w.sim().runUntil(() -> backups.stream().allMatch(master::replicatesTo), Duration.ofSeconds(10)))
+                    .as("every backup current\n" + timeline()).isTrue();
+            long t0 = w.sim().now();
+            w.event("** " + master.name() + " loses power");
+            master.kill();
+            assertThat(w.sim().runUntil(() -> w.up().deliveredSince(t0) && w.down().deliveredSince(t0),
+                    Duration.ofSeconds(5))).as(timeline()).isTrue();
+            assertThat(w.masters()).as(timeline()).containsExactly(backups.getFirst());
+            assertThat(w.up().window(t0, w.sim().now()).gapMs()).as(timeline()).isLessThan(boundMs[death]);
+            assertThat(w.down().window(t0, w.sim().now()).gapMs()).as(timeline()).isLessThan(boundMs[death]);
+            assertThat(cookies(w)).as(timeline()).isEqualTo(cookiesBefore);
+            assertThat(spis(w)).as(timeline()).isEqualTo(spisBefore);
+        }
+        // the last node standing renews phase 2 with the peer over the same phase 1, and traffic carries on
+        long t1 = w.sim().now();
+        w.sim().run(Duration.ofSeconds(90));
+        assertThat(w.peer().counter("phase2-established")).as(timeline()).isGreaterThan(phase2s);
+        assertThat(w.peer().counter("phase1-established")).as(timeline()).isEqualTo(1);
+        assertThat(w.peer().counter("phase1-failed") + w.peer().counter("phase2-failed")).as(timeline()).isZero();
+        assertThat(cookies(w)).as(timeline()).isEqualTo(cookiesBefore);
+        assertThat(w.up().window(t1 + 1_000_000_000L, w.sim().now() - 1_000_000_000L).lost()).as(timeline()).isZero();
+        assertThat(w.down().window(t1 + 1_000_000_000L, w.sim().now() - 1_000_000_000L).lost()).as(timeline()).isZero();
     }
 }
