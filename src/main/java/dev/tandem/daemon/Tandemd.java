@@ -7,6 +7,7 @@ import dev.tandem.conf.carp.CarpConf;
 import dev.tandem.conf.sasyncd.RunMode;
 import dev.tandem.conf.sasyncd.SasyncdConf;
 import dev.tandem.os.TcpStreamTransport;
+import dev.tandem.sync.HandOver;
 import dev.tandem.sync.IkePassiveMode;
 import dev.tandem.sync.Replicator;
 import dev.tandem.sync.SyncStatus;
@@ -100,6 +101,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
     private LinuxAddressManager addresses;
     private TcpStreamTransport tcp;
     private Replicator replicator;
+    private SasyncdConf syncConf;
     private ScriptHooks hooks;
     private IkeInbox ikeInbox;
     private IkeListener ikeListener;
@@ -228,6 +230,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         if (sync == null) {
             return;
         }
+        syncConf = sync;
         tcp = TcpStreamTransport.open(loop);
         replicator = call(() -> {
             Replicator r = new Replicator(sync, loop, sadb, tcp, c, new java.security.SecureRandom(),
@@ -496,6 +499,15 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
             LOG.warn("closing the control socket: {}", e.toString());
         }
         try {
+            if (replicator != null && carp != null) {
+                // a master with a synced backup forwards until that backup has taken over: no bow-out gap
+                loop.executor().submit(() -> HandOver.begin(loop, syncConf, carp, replicator, HandOver.LIMIT)).get()
+                        .get(HandOver.LIMIT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("handing mastership over: {}", e.toString());
+        }
+        try {
             if (replicator != null) {
                 // replication says goodbye before carp hands over, and removes nothing
                 loop.executor().submit(replicator::close).get(10, TimeUnit.SECONDS);
@@ -519,7 +531,7 @@ public final class Tandemd implements ControlHandler, AutoCloseable {
         }
         try {
             if (carp != null) {
-                // bow out first, so a backup takes over at once, then wait until the VIPs are gone
+                // a master still (no synced backup took over) bows out, then the VIPs go
                 loop.executor().submit(carp::close).get(10, TimeUnit.SECONDS);
                 addresses.flush().get(10, TimeUnit.SECONDS);
             }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * 1,000 packets/s sequence-numbered UDP stream flows each way between ha
  * and hp and ha pings hp, the cluster goes through kill -9 of the master,
  * fail-back once the restarted node is synced, a graceful handover by
- * demotion and the return by preemption, a reboot of the backup, and three
+ * demotion and the return by preemption, a reboot of the backup, SIGTERM of
+ * the master (which hands over before it stops) and its return, and three
  * failovers back to back. For each takeover: strongSwan's ISAKMP SA and
  * CHILD_SA SPIs stay the same, its log shows no ESP replay (or ICV, or
  * unknown SPI) failure and no negotiation at all, traffic resumes within
@@ -126,7 +128,7 @@ class IkeFailoverLabTest {
                 cluster.awaitPhase1(b, established());
                 awaitCountersReplicated(a2, b);
 
-                // 3. graceful failover: the master demotes itself and gwb takes over at once; then back
+                // 3. graceful failover: the master demotes itself and gwb takes over after its skew; then back
                 handover("graceful: carp demote +1 on gwa", a2, b, "+1", t);
                 handover("graceful: carp demote -1 on gwa, it preempts", a2, b, "-1", t);
 
@@ -148,11 +150,35 @@ class IkeFailoverLabTest {
                 assertThat(NodeStatus.of(b2).ikePassive()).as("the rebooted backup's IKE").isTrue();
                 awaitCountersReplicated(a2, b2);
 
-                // 5. three failovers back to back: gwa demotes (gwb), gwa lifts it (gwa), gwa dies (gwb)
+                // 5. SIGTERM of the master: it hands over to gwb before it goes; then it comes back (fail-back)
+                before = before(t);
+                int mb2 = b2.log().mark();
+                a2.process().destroy();
+                awaitInterfaces(b2, mb2, "MASTER");
+                measure("graceful: SIGTERM of master gwa, which hands over first", Lab.GWB, before, t,
+                        Map.of(Lab.GWB, b2));
+                assertThat(a2.process().waitFor(LONG.toSeconds(), TimeUnit.SECONDS)).as("gwa stops").isTrue();
+                // gwb took over from a demoted master that still forwarded, not from one that bowed out (the
+                // stopped node's own last lines may be lost: the JDK closes a dead process's pipe under its reader)
+                assertThat(b2.log().lines().subList(mb2, b2.log().mark())).as("gwb's takeover")
+                        .anyMatch(x -> x.text().contains("carp0 (vhid 1): BACKUP -> MASTER: master ")
+                                && x.text().contains(" is demoted 1, we 0"))
+                        .noneMatch(x -> x.text().contains("is leaving"));
+                before = before(t);
+                mb2 = b2.log().mark();
+                Lab.Daemon a3 = cluster.tandemd(Lab.GWA, Lab.GWA + " (started again)");
+                a3.log().await(0, "sync: snapshot from " + ClusterConf.syncAddress(Lab.GWB) + " applied", LONG);
+                awaitInterfaces(a3, 0, "MASTER");
+                awaitInterfaces(b2, mb2, "BACKUP");
+                measure("fail-back after the stop", Lab.GWA, before, t, Map.of(Lab.GWA, a3, Lab.GWB, b2));
+                cluster.awaitPhase1(b2, established());
+                awaitCountersReplicated(a3, b2);
+
+                // 6. three failovers back to back: gwa demotes (gwb), gwa lifts it (gwa), gwa dies (gwb)
                 long series = System.nanoTime();
-                handover("back to back 1/3: carp demote +1 on gwa", a2, b2, "+1", t);
-                handover("back to back 2/3: carp demote -1 on gwa, it preempts", a2, b2, "-1", t);
-                killMaster("back to back 3/3: kill -9 of master gwa", a2, b2, t);
+                handover("back to back 1/3: carp demote +1 on gwa", a3, b2, "+1", t);
+                handover("back to back 2/3: carp demote -1 on gwa, it preempts", a3, b2, "-1", t);
+                killMaster("back to back 3/3: kill -9 of master gwa", a3, b2, t);
                 double seconds = (System.nanoTime() - series) / 1e9;
                 report.add("three failovers in %.1f s".formatted(seconds));
                 assertThat(seconds).as("three failovers back to back").isLessThan(10);

@@ -12,6 +12,7 @@ import dev.tandem.net.IpAddress;
 import dev.tandem.sadb.Sadb;
 import dev.tandem.sim.SimAddresses;
 import dev.tandem.sim.SimLoop;
+import dev.tandem.sync.HandOver;
 import dev.tandem.sync.IkePassiveMode;
 import dev.tandem.sync.Replicator;
 import dev.tandem.sync.SyncStatus;
@@ -19,7 +20,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One cluster node in the simulation, put together as tandemd puts a node
@@ -42,6 +45,7 @@ public final class ClusterNode {
     private IkeDaemon ike;
     private SimDataPlane data;
     private SimAddresses addresses;
+    private SasyncdConf sync;
     private int boots;
 
     ClusterNode(FailoverWorld world, String name, IpAddress address, String carpConf, String sasyncdConf) {
@@ -83,7 +87,7 @@ public final class ClusterNode {
                 ike = new IkeDaemon(l, sadb, world.wan().ikePort(address), world.sim().fork(),
                         IkeDaemon.Options.DEFAULT);
                 ike.configure(world.clusterPolicy());
-                SasyncdConf sync = SasyncdConf.parse(Path.of(name, "sasyncd.conf"), sasyncdConf, w -> { });
+                sync = SasyncdConf.parse(Path.of(name, "sasyncd.conf"), sasyncdConf, w -> { });
                 carp = Carp.open(CarpConf.parse(Path.of(name, "carp.conf"), carpConf, w -> { }), l,
                         world.segment().attach(l, address), addresses, Carp::authFor, TransitionHooks.NONE);
                 carp.subscribe(t -> world.event(name + ": " + t));
@@ -122,17 +126,26 @@ public final class ClusterNode {
     }
 
     /**
-     * SIGTERM, as tandemd handles it: replication and IKE stop without a
-     * word to the peer, CARP bows out (the backup takes over at once), then
-     * the process is gone.
+     * SIGTERM, as tandemd handles it: a master with a synced backup hands
+     * over first ({@link HandOver}), then replication and IKE stop without a
+     * word to the peer, CARP bows out if still master, and the process is
+     * gone.
+     *
+     * @return how the hand-over went
      */
-    public void shutdown() {
+    public String shutdown() {
+        List<CompletableFuture<String>> handOver = new ArrayList<>();
+        run(() -> handOver.add(HandOver.begin(loop, sync, carp, replicator, HandOver.LIMIT)));
+        world.sim().runUntil(handOver.getFirst()::isDone, HandOver.LIMIT.plusSeconds(1));
+        String how = handOver.getFirst().getNow("still handing over");
+        world.event(name + ": SIGTERM: " + how);
         run(() -> {
             replicator.close();
             ike.close();
             carp.close();
         });
         kill();
+        return how;
     }
 
     /** {@code tandem carp demote delta}: adds to the carp group's demotion counter. */

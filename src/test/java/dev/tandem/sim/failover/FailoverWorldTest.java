@@ -16,6 +16,9 @@ class FailoverWorldTest {
     private static final FailoverWorld.Options REKEYING = new FailoverWorld.Options(0, 0, 200, 60,
             new int[] {20, 40}, false);
 
+    /** A gap window starts this long before the event: arrivals of datagrams sent before it mark the gap's start. */
+    private static final long BEFORE = Duration.ofMillis(200).toNanos();
+
     private final List<String> timeline = new ArrayList<>();
 
     private String timeline() {
@@ -52,7 +55,7 @@ class FailoverWorldTest {
         master.kill();
         assertThat(w.sim().runUntil(() -> w.up().deliveredSince(t0) && w.down().deliveredSince(t0),
                 Duration.ofSeconds(5))).as(timeline()).isTrue();
-        assertThat(w.up().window(t0, w.sim().now()).gapMs()).isLessThan(669);
+        assertThat(w.up().window(t0 - BEFORE, w.sim().now()).gapMs()).isLessThan(669);
         assertThat(w.peer().ikeStatus().phase1()).isEqualTo(before.phase1());
         assertThat(w.peer().ikeStatus().phase2()).isEqualTo(before.phase2());
     }
@@ -152,8 +155,8 @@ class FailoverWorldTest {
             assertThat(w.sim().runUntil(() -> w.up().deliveredSince(t0) && w.down().deliveredSince(t0),
                     Duration.ofSeconds(5))).as(timeline()).isTrue();
             assertThat(w.masters()).as(timeline()).containsExactly(backups.getFirst());
-            assertThat(w.up().window(t0, w.sim().now()).gapMs()).as(timeline()).isLessThan(boundMs[death]);
-            assertThat(w.down().window(t0, w.sim().now()).gapMs()).as(timeline()).isLessThan(boundMs[death]);
+            assertThat(w.up().window(t0 - BEFORE, w.sim().now()).gapMs()).as(timeline()).isLessThan(boundMs[death]);
+            assertThat(w.down().window(t0 - BEFORE, w.sim().now()).gapMs()).as(timeline()).isLessThan(boundMs[death]);
             assertThat(cookies(w)).as(timeline()).isEqualTo(cookiesBefore);
             assertThat(spis(w)).as(timeline()).isEqualTo(spisBefore);
         }
@@ -166,5 +169,49 @@ class FailoverWorldTest {
         assertThat(cookies(w)).as(timeline()).isEqualTo(cookiesBefore);
         assertThat(w.up().window(t1 + 1_000_000_000L, w.sim().now() - 1_000_000_000L).lost()).as(timeline()).isZero();
         assertThat(w.down().window(t1 + 1_000_000_000L, w.sim().now() - 1_000_000_000L).lost()).as(timeline()).isZero();
+    }
+
+    /**
+     * SIGTERM of the master: it hands over first and forwards until the
+     * backup has taken over, so the gap is that of a demotion (the new
+     * master's 50 ms wait for the old one to stop sending), not a bow-out's
+     * (the backup's skew, 40/256 s, on top).
+     */
+    @Test
+    void aStoppingMasterHandsOverBeforeItGoes() {
+        FailoverWorld w = new FailoverWorld(23, REKEYING, timeline::add);
+        assertThat(w.boot()).as(timeline()).isTrue();
+        w.sim().run(Duration.ofSeconds(5));
+        List<String> cookiesBefore = cookies(w);
+        List<String> spisBefore = spis(w);
+        ClusterNode master = w.masters().getFirst();
+        long t0 = w.sim().now();
+        assertThat(master.shutdown()).as(timeline()).startsWith("handed over after ");
+        long stopped = w.sim().now();
+        assertThat(w.sim().runUntil(() -> w.up().deliveredSince(stopped) && w.down().deliveredSince(stopped),
+                Duration.ofSeconds(5))).as(timeline()).isTrue();
+        w.sim().run(Duration.ofSeconds(1));
+        long t1 = w.sim().now();
+        for (SequencedFlow.Window win : List.of(w.up().window(t0 - BEFORE, t1), w.down().window(t0 - BEFORE, t1))) {
+            assertThat(win.gapMs()).as(win + "\n" + timeline()).isLessThan(100);
+        }
+        assertThat(cookies(w)).isEqualTo(cookiesBefore);
+        assertThat(spis(w)).isEqualTo(spisBefore);
+        assertThat(w.masters()).as(timeline()).hasSize(1).doesNotContain(master);
+    }
+
+    /** Alone, a master has nobody to hand over to: it stops at once (and bows out). */
+    @Test
+    void aMasterWithoutABackupStopsAtOnce() {
+        FailoverWorld w = new FailoverWorld(29, REKEYING, timeline::add);
+        assertThat(w.boot()).as(timeline()).isTrue();
+        ClusterNode master = w.masters().getFirst();
+        w.nodes().stream().filter(n -> n != master).forEach(ClusterNode::kill);
+        // until its sync link times out, the master takes the dead backup for synced (and would wait for it)
+        assertThat(w.sim().runUntil(() -> master.syncStatus().peers().stream()
+                .noneMatch(dev.tandem.sync.SyncStatus.PeerStatus::synced), Duration.ofSeconds(10))).isTrue();
+        long t0 = w.sim().now();
+        assertThat(master.shutdown()).isEqualTo("no synced backup: bowing out");
+        assertThat(w.sim().now() - t0).isZero();
     }
 }
