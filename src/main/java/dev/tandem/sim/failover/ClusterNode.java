@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -134,10 +133,10 @@ public final class ClusterNode {
      * @return how the hand-over went
      */
     public String shutdown() {
-        List<CompletableFuture<String>> handOver = new ArrayList<>();
-        run(() -> handOver.add(HandOver.begin(loop, sync, carp, replicator, HandOver.LIMIT)));
-        world.sim().runUntil(handOver.getFirst()::isDone, HandOver.LIMIT.plusSeconds(1));
-        String how = handOver.getFirst().getNow("still handing over");
+        CompletableFuture<String> handedOver = new CompletableFuture<>();
+        run(() -> HandOver.begin(loop, sync, carp, replicator, HandOver.LIMIT).thenAccept(handedOver::complete));
+        world.sim().runUntil(handedOver::isDone, HandOver.LIMIT.plusSeconds(1));
+        String how = handedOver.getNow("still handing over");
         world.event(name + ": SIGTERM: " + how);
         run(() -> {
             replicator.close();

@@ -24,14 +24,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The failover suite: 240 seeded scenarios of a cluster (every fourth of
- * three nodes, the others of two) serving a peer gateway over a lossy WAN, with sequenced traffic both ways, short
- * phase 2 lifetimes (rekeys during the chaos) and, for a minute, random
- * events: power losses of the master (some timed on an IKE message it sends
- * or is about to receive: mid-exchange; what it had in flight on the sync
- * link is lost too), of a backup and of all nodes, graceful shutdowns
- * (SIGTERM), demotions, restarts, and cuts of the sync links between one
- * node and the others. Then the
- * network heals, dead nodes restart, and a minute later:
+ * three nodes, the others of two) serving a peer gateway over a lossy WAN,
+ * with sequenced traffic both ways, short phase 2 lifetimes (rekeys during
+ * the chaos) and, for a minute, random events: power losses of the master
+ * (some timed on an IKE message it sends or is about to receive:
+ * mid-exchange; what it had in flight on the sync link is lost too), of a
+ * backup and of all nodes, graceful shutdowns (SIGTERM, which hands over),
+ * demotions, restarts, and cuts of the sync links between one node and the
+ * others. Then the network heals, dead nodes restart, and a minute later:
  * <ul>
  * <li>one master;</li>
  * <li>no sequence number ever left the cluster twice on one SA (the peer's
@@ -93,8 +93,8 @@ class FailoverChaosSimTest {
             int[] advskew = nodesFor(seed) == 3 ? new int[] {20, 40, 60} : new int[] {20, 40};
             w = new FailoverWorld(seed, new FailoverWorld.Options(wanLoss, segmentLoss, 100, quickLifetime,
                     advskew, clusterInitiates), log::add);
-            log.add("seed " + seed + ": " + advskew.length + " nodes, WAN loss " + wanLoss + ", advertisement loss " + segmentLoss
-                    + ", quick mode lifetime " + quickLifetime + " s, " + (clusterInitiates ? "both ends initiate"
+            log.add("seed " + seed + ": " + advskew.length + " nodes, WAN loss " + wanLoss + ", advertisement loss "
+                    + segmentLoss + ", quick mode lifetime " + quickLifetime + " s, " + (clusterInitiates ? "both ends initiate"
                     : "the peer initiates"));
             w.wan().tap(this::watch);
         }
