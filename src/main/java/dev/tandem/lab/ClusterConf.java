@@ -2,21 +2,24 @@ package dev.tandem.lab;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The configuration files of {@link Lab#cluster}: gwa and gwb share the WAN
- * VIP 192.0.2.100 (carp0) and the LAN VIP 10.1.0.1 (carp1), replicate over
- * their LAN addresses, and load the same ipsec.conf, as the nodes of an
- * OpenBSD sasyncd cluster do; gp has the mirrored SAs towards the WAN VIP.
+ * The configuration files of {@link Lab#cluster}: gwa and gwb (and gwc in a
+ * three-node lab) share the WAN VIP 192.0.2.100 (carp0) and the LAN VIP
+ * 10.1.0.1 (carp1), each replicates with every other over their LAN
+ * addresses, and all load the same ipsec.conf, as the nodes of an OpenBSD
+ * sasyncd cluster do; gp has the mirrored SAs towards the WAN VIP.
  *
  * <p>Manual keys, AES-256-CBC with HMAC-SHA2-256: ipsec.conf refuses AES-GCM
  * with static keys (as OpenBSD's ipsecctl does, RFC 4106 forbids it), so a
  * manually keyed cluster uses CBC. Keys are fresh random bytes per lab.
  *
- * @param udp ESP-in-UDP (udpencap) instead of IP protocol 50
+ * @param udp     ESP-in-UDP (udpencap) instead of IP protocol 50
+ * @param members the cluster's nodes: gwa, gwb and perhaps gwc
  */
-record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey) {
+record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey, List<String> members) {
 
     static final String WAN_VIP = "192.0.2.100";
     static final String LAN_VIP = "10.1.0.1";
@@ -26,9 +29,16 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey)
     /** advbase 0 everywhere: each node's interval is advskew/256 s. */
     static final int ADVSKEW_GWA = 20;
     static final int ADVSKEW_GWB = 40;
+    static final int ADVSKEW_GWC = 60;
 
+    /** A two-node cluster. */
     static ClusterConf random(boolean udp) {
-        return new ClusterConf(udp, hex(32) + ":" + hex(32), hex(32) + ":" + hex(32), hex(32));
+        return random(udp, 2);
+    }
+
+    static ClusterConf random(boolean udp, int nodes) {
+        return new ClusterConf(udp, hex(32) + ":" + hex(32), hex(32) + ":" + hex(32), hex(32),
+                Lab.clusterNodes(nodes));
     }
 
     private static String hex(int bytes) {
@@ -38,7 +48,11 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey)
     }
 
     static int advskew(String node) {
-        return node.equals(Lab.GWA) ? ADVSKEW_GWA : ADVSKEW_GWB;
+        return switch (node) {
+            case Lab.GWA -> ADVSKEW_GWA;
+            case Lab.GWB -> ADVSKEW_GWB;
+            default -> ADVSKEW_GWC;
+        };
     }
 
     /** 3 x (advbase + advskew/256) + 200 ms of the node that takes over, in ms: the acceptance bound. */
@@ -48,12 +62,17 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey)
 
     /** The LAN address a node replicates from. */
     static String syncAddress(String node) {
-        return node.equals(Lab.GWA) ? "10.1.0.11" : "10.1.0.12";
+        return switch (node) {
+            case Lab.GWA -> "10.1.0.11";
+            case Lab.GWB -> "10.1.0.12";
+            default -> "10.1.0.13";
+        };
     }
 
-    /** carp.conf, sasyncd.conf and ipsec.conf of cluster node gwa or gwb. */
+    /** carp.conf, sasyncd.conf and ipsec.conf of a cluster node. */
     Map<String, String> node(String node) {
-        String other = node.equals(Lab.GWA) ? Lab.GWB : Lab.GWA;
+        String peers = members.stream().filter(m -> !m.equals(node)).map(m -> "peer " + syncAddress(m))
+                .collect(java.util.stream.Collectors.joining("\n"));
         // gwa is the preferred master: faster and preempting, so it takes mastership back once synced
         String carp = "advbase 0 advskew " + advskew(node) + (node.equals(Lab.GWA) ? " preempt" : "");
         String carpConf = "carp0 vhid 1 carpdev wan0 pass wan-s3cret " + carp + " " + WAN_VIP + "/24\n"
@@ -62,11 +81,11 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey)
                 interface carp0
                 group carp
                 listen on %s
-                peer %s
+                %s
                 sharedkey %s
-                """.formatted(syncAddress(node), syncAddress(other), syncKey);
+                """.formatted(syncAddress(node), peers, syncKey);
         String ipsec = """
-                # the same file on gwa and gwb
+                # the same file on every node
                 vip = "%s"
                 remote = "%s"
                 flow esp from 10.1.0.0/24 to 10.2.0.0/24 peer $remote
@@ -80,7 +99,7 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey)
     static final int ACTIVE_QUICK_LIFETIME = 45;
 
     /**
-     * The files of cluster node gwa or gwb for IKE with strongSwan in gp:
+     * The files of a cluster node for IKE with strongSwan in gp:
      * carp.conf and sasyncd.conf as {@link #node}, and an ipsec.conf of one
      * ike rule. Passive, strongSwan is the only initiator; active, the
      * admin guide's rule, the master negotiates and renews (with lifetimes
@@ -88,7 +107,7 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey)
      */
     Map<String, String> ikeNode(String node, String psk, boolean active) {
         Map<String, String> files = new java.util.HashMap<>(node(node));
-        files.put("ipsec.conf", "# the same file on gwa and gwb\n"
+        files.put("ipsec.conf", "# the same file on every node\n"
                 + "ike " + (active ? "" : "passive ") + "esp from " + CLUSTER_NET + " to " + PEER_NET + " local "
                 + WAN_VIP + " peer " + PEER + " main auth hmac-sha2-256 enc aes-256 group modp2048"
                 + (active ? " lifetime " + ACTIVE_MAIN_LIFETIME : "")

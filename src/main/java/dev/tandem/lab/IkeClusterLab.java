@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The IKE cluster of issue 7 in {@link Lab#cluster}: gwa and gwb run
- * tandemd with CARP, sync and the same ike rule towards gp, where an
+ * The IKE cluster of issue 7 in {@link Lab#cluster}: gwa and gwb (and gwc
+ * in a three-node lab) run tandemd with CARP, sync and the same ike rule
+ * towards gp, where an
  * unmodified strongSwan 5.9.8 (kernel-libipsec) speaks IKEv1 main mode to
  * the WAN VIP with DPD every 10 s and dpd_action restart. With a passive
  * rule strongSwan initiates; with an active one the cluster does; ha
@@ -42,7 +43,7 @@ final class IkeClusterLab {
     private static final Pattern PHASE1_COOKIES = Pattern.compile("^phase 1 .* cookies ([0-9a-f]{16}):([0-9a-f]{16}) ");
 
     private final Lab lab;
-    private final ClusterConf conf = ClusterConf.random(false);
+    private final ClusterConf conf;
     private final boolean clusterInitiates;
     private final String psk;
     private final Map<String, Lab.Daemon> daemons = new LinkedHashMap<>();
@@ -56,8 +57,14 @@ final class IkeClusterLab {
 
     /** @param clusterInitiates the cluster's rule is active (see {@link ClusterConf#ikeNode}) */
     IkeClusterLab(Lab lab, boolean clusterInitiates) {
+        this(lab, clusterInitiates, 2);
+    }
+
+    /** @param nodes the cluster's nodes, 2 or 3: the lab must be a {@link Lab#cluster(int)} of as many */
+    IkeClusterLab(Lab lab, boolean clusterInitiates, int nodes) {
         this.lab = lab;
         this.clusterInitiates = clusterInitiates;
+        this.conf = ClusterConf.random(false, nodes);
         byte[] key = new byte[24];
         new SecureRandom().nextBytes(key);
         this.psk = HexFormat.of().formatHex(key);
@@ -75,21 +82,25 @@ final class IkeClusterLab {
         return conf;
     }
 
-    /** Starts tandemd on gwa or gwb with the cluster's files; {@code name} labels its log. */
+    /** Starts tandemd on a cluster node with the cluster's files; {@code name} labels its log. */
     Lab.Daemon tandemd(String node, String name) throws IOException, InterruptedException {
         Lab.Daemon d = lab.tandemd(node, conf.ikeNode(node, psk, clusterInitiates));
         daemons.put(name, d);
         return d;
     }
 
-    /** gwa up and master of both carp interfaces, then gwb synced from it and backup: gwa and gwb. */
+    /** gwa up and master of both carp interfaces, then each other node synced from it and backup, in order. */
     List<Lab.Daemon> startCluster() throws IOException, InterruptedException {
         Lab.Daemon a = tandemd(Lab.GWA, Lab.GWA);
         awaitInterfaces(a, 0, "MASTER");
-        Lab.Daemon b = tandemd(Lab.GWB, Lab.GWB);
-        b.log().await(0, "sync: snapshot from " + ClusterConf.syncAddress(Lab.GWA) + " applied", LONG);
-        awaitInterfaces(b, 0, "BACKUP");
-        return List.of(a, b);
+        List<Lab.Daemon> all = new ArrayList<>(List.of(a));
+        for (String node : conf.members().subList(1, conf.members().size())) {
+            Lab.Daemon d = tandemd(node, node);
+            d.log().await(0, "sync: snapshot from " + ClusterConf.syncAddress(Lab.GWA) + " applied", LONG);
+            awaitInterfaces(d, 0, "BACKUP");
+            all.add(d);
+        }
+        return all;
     }
 
     /** strongSwan's configuration in gp: IKEv1 main mode to the WAN VIP, DPD with dpd_action restart. */

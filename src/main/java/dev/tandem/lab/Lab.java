@@ -35,6 +35,8 @@ public final class Lab implements AutoCloseable {
 
     public static final String GWA = "gwa";
     public static final String GWB = "gwb";
+    /** The third cluster node of {@link #cluster(int)} with three nodes. */
+    public static final String GWC = "gwc";
     public static final String HA = "ha";
     public static final String HB = "hb";
 
@@ -217,25 +219,44 @@ public final class Lab implements AutoCloseable {
      * </pre>
      */
     public static Lab cluster() throws IOException, InterruptedException {
+        return cluster(2);
+    }
+
+    /** {@link #cluster()} with two or three cluster nodes: gwc is 10.1.0.13 and 192.0.2.13. */
+    public static Lab cluster(int nodes) throws IOException, InterruptedException {
+        List<String> gateways = clusterNodes(nodes);
         return setUp(lab -> {
             lab.addNamespace(SWITCH);
-            for (String n : List.of(GWA, GWB, GP, HA, HP)) {
+            List<String> all = new ArrayList<>(gateways);
+            all.addAll(List.of(GP, HA, HP));
+            for (String n : all) {
                 lab.addNode(n);
             }
             lab.addBridge("brwan");
             lab.addBridge("brlan");
             // port names: at most 15 characters, unique per switch
-            lab.plug("brwan", "w-" + GWA, GWA, "wan0", "192.0.2.11/24");
-            lab.plug("brwan", "w-" + GWB, GWB, "wan0", "192.0.2.12/24");
+            for (int i = 0; i < gateways.size(); i++) {
+                String gw = gateways.get(i);
+                lab.plug("brwan", "w-" + gw, gw, "wan0", "192.0.2." + (11 + i) + "/24");
+                lab.plug("brlan", "l-" + gw, gw, "lan0", "10.1.0." + (11 + i) + "/24");
+            }
             lab.plug("brwan", "w-" + GP, GP, "wan0", "192.0.2.3/24");
-            lab.plug("brlan", "l-" + GWA, GWA, "lan0", "10.1.0.11/24");
-            lab.plug("brlan", "l-" + GWB, GWB, "lan0", "10.1.0.12/24");
             lab.plug("brlan", "l-" + HA, HA, "lan0", "10.1.0.10/24");
             lab.link(GP, "lan0", "10.2.0.1/24", HP, "lan0", "10.2.0.10/24");
             lab.defaultRoute(HA, "10.1.0.1");
             lab.defaultRoute(HP, "10.2.0.1");
-            lab.forward(List.of(GWA, GWB, GP));
+            List<String> forwarding = new ArrayList<>(gateways);
+            forwarding.add(GP);
+            lab.forward(forwarding);
         });
+    }
+
+    /** The cluster nodes of a {@link #cluster(int)}: gwa, gwb and, for three, gwc. */
+    static List<String> clusterNodes(int nodes) {
+        if (nodes < 2 || nodes > 3) {
+            throw new IllegalArgumentException("a lab cluster has 2 or 3 nodes, not " + nodes);
+        }
+        return nodes == 2 ? List.of(GWA, GWB) : List.of(GWA, GWB, GWC);
     }
 
     /** A namespace for {@code node} with its loopback up. */

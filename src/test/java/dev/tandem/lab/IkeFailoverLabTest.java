@@ -53,7 +53,8 @@ import org.junit.jupiter.api.Test;
  * Backups are passive through sasyncd.conf's default {@code control isakmpd}.
  * The admin guide's set-up, where the cluster's rule is active and
  * strongSwan only answers, is the second test: the cluster negotiates, and
- * after the takeover the new master renews both phases itself.
+ * after the takeover the new master renews both phases itself. The third
+ * runs three nodes, two of which die in turn.
  */
 @Tag("netns")
 class IkeFailoverLabTest {
@@ -104,13 +105,10 @@ class IkeFailoverLabTest {
                 awaitCountersReplicated(a, b);
 
                 // 1. the master dies: gwb takes over when gwa's advertisements stop
-                killMaster("kill -9 of master gwa", a, b, t);
+                killMaster("kill -9 of master gwa", a, b, Lab.GWB, t);
 
                 // after the takeover: DPD, a quick mode rekey and a phase 1 rekey with the new master
-                t.close();
-                dpdSucceeds(b);
-                t = cluster.traffic();
-                t.awaitDelivered(System.nanoTime());
+                t = dpdWithTrafficPaused(b, t);
                 rekeys(b, t, Lab.GWB);
                 awaitCountersReplicated(b, null);
 
@@ -178,25 +176,20 @@ class IkeFailoverLabTest {
                 long series = System.nanoTime();
                 handover("back to back 1/3: carp demote +1 on gwa", a3, b2, "+1", t);
                 handover("back to back 2/3: carp demote -1 on gwa, it preempts", a3, b2, "-1", t);
-                killMaster("back to back 3/3: kill -9 of master gwa", a3, b2, t);
+                killMaster("back to back 3/3: kill -9 of master gwa", a3, b2, Lab.GWB, t);
                 double seconds = (System.nanoTime() - series) / 1e9;
                 report.add("three failovers in %.1f s".formatted(seconds));
                 assertThat(seconds).as("three failovers back to back").isLessThan(10);
 
                 // and after them, DPD and both rekeys with the last master again
-                t.close();
-                dpdSucceeds(b2);
-                t = cluster.traffic();
-                t.awaitDelivered(System.nanoTime());
+                t = dpdWithTrafficPaused(b2, t);
                 rekeys(b2, t, Lab.GWB);
                 System.out.println(t.up().problems() + "; " + t.down().problems());
             } finally {
                 t.close();
             }
-            assertPeerNeverFailed();
             // every negotiation was one of strongSwan's choosing: the first, and two of each rekey
-            assertThat(swan.logged(0, List.of("] established between"))).as("main modes").hasSize(3);
-            assertThat(swan.logged(0, List.of("established with SPIs"))).as("quick modes").hasSize(3);
+            assertPeerNegotiated(3, 3);
         } catch (AssertionError | Exception e) {
             // what the daemons said is what explains a failure
             if (cluster != null) {
@@ -235,21 +228,16 @@ class IkeFailoverLabTest {
                 t.awaitDelivered(System.nanoTime());
                 awaitCountersReplicated(a, b);
                 int peerLog = swan.log().mark();
-                killMaster("active rule: kill -9 of master gwa", a, b, t);
+                killMaster("active rule: kill -9 of master gwa", a, b, Lab.GWB, t);
 
-                t.close();
-                dpdSucceeds(b);
-                t = cluster.traffic();
-                t.awaitDelivered(System.nanoTime());
+                t = dpdWithTrafficPaused(b, t);
                 renewedByTheCluster(b, t, peerLog);
             } finally {
                 t.close();
             }
-            assertPeerNeverFailed();
             assertThat(swan.logged(0, List.of("initiating Main Mode", "generating QUICK_MODE request")))
                     .as("exchanges strongSwan started").isEmpty();
-            assertThat(swan.logged(0, List.of("] established between"))).as("main modes").hasSize(2);
-            assertThat(swan.logged(0, List.of("established with SPIs"))).as("quick modes").hasSize(2);
+            assertPeerNegotiated(2, 2);
         } catch (AssertionError | Exception e) {
             if (cluster != null) {
                 cluster.printLogs(System.out);
@@ -263,13 +251,60 @@ class IkeFailoverLabTest {
     // ---- the pieces
 
     /** kill -9 of gwa ({@code master}): gwb takes over when its advertisements stop; measured as a takeover. */
-    private void killMaster(String event, Lab.Daemon master, Lab.Daemon backup, Traffic t) throws Exception {
+    /**
+     * Three nodes with advskew 20, 40 and 60: gwa dies and gwb takes over,
+     * gwc following it; then gwb dies and gwc takes over. Both takeovers are
+     * checked as in the first test (strongSwan's SAs unchanged, no ESP
+     * failure or negotiation, the gap within gwb's and then gwc's bound), and
+     * DPD and both rekeys then work with gwc.
+     */
+    @Test
+    void aThreeNodeClusterOutlivesTwoMasters() throws Exception {
+        try (Lab l = Lab.cluster(3)) {
+            cluster = new IkeClusterLab(l, false, 3);
+            List<Lab.Daemon> abc = cluster.startCluster();
+            Lab.Daemon a = abc.get(0);
+            Lab.Daemon b = abc.get(1);
+            Lab.Daemon c = abc.get(2);
+            SwanctlSas.IkeSa ike = cluster.startPeer(b);
+            swan = cluster.swan();
+            cluster.awaitPhase1(c, ike);
+            Traffic t = cluster.traffic();
+            try {
+                t.awaitDelivered(System.nanoTime());
+                awaitCountersReplicated(a, b);
+                awaitCountersReplicated(a, c);
+                killMaster("three nodes: kill -9 of master gwa", a, b, Lab.GWB, t);
+                // gwc stays backup, now of gwb, and gets gwb's snapshot and counters
+                awaitCountersReplicated(b, c);
+                killMaster("three nodes: kill -9 of master gwb", b, c, Lab.GWC, t);
+
+                t = dpdWithTrafficPaused(c, t);
+                rekeys(c, t, Lab.GWC);
+            } finally {
+                t.close();
+            }
+            // the first negotiation and one of each rekey, all strongSwan's
+            assertPeerNegotiated(2, 2);
+        } catch (AssertionError | Exception e) {
+            if (cluster != null) {
+                cluster.printLogs(System.out);
+            }
+            throw e;
+        }
+        System.out.println("IKE failover against strongSwan, three nodes:");
+        report.forEach(x -> System.out.println("  " + x));
+    }
+
+    /** kill -9 of {@code master}; {@code backup}, the node named {@code takingOver}, must carry on. */
+    private void killMaster(String event, Lab.Daemon master, Lab.Daemon backup, String takingOver, Traffic t)
+            throws Exception {
         Before before = before(t);
         int mark = backup.log().mark();
         master.process().destroyForcibly();
         awaitInterfaces(backup, mark, "MASTER");
         backup.log().await(mark, "sync: BACKUP -> MASTER", LONG);
-        measure(event, Lab.GWB, before, t, Map.of(Lab.GWB, backup));
+        measure(event, takingOver, before, t, Map.of(takingOver, backup));
     }
 
     /**
@@ -373,9 +408,27 @@ class IkeFailoverLabTest {
     }
 
     /** strongSwan's log over the whole test: no DPD timeout, no restart, no ESP failure. */
-    private void assertPeerNeverFailed() {
+    /**
+     * Over the whole test strongSwan never failed (no DPD timeout, restart or
+     * ESP failure) and established this many main modes and quick modes.
+     */
+    private void assertPeerNegotiated(int mainModes, int quickModes) {
         assertThat(swan.logged(0, PEER_NEVER)).as("strongSwan's log over the whole test").isEmpty();
         assertThat(swan.logged(0, StrongSwan.ESP_FAILURES)).as("strongSwan's log over the whole test").isEmpty();
+        assertThat(swan.logged(0, List.of("] established between"))).as("main modes").hasSize(mainModes);
+        assertThat(swan.logged(0, List.of("established with SPIs"))).as("quick modes").hasSize(quickModes);
+    }
+
+    /**
+     * Stops the traffic so that DPD has idle time to probe, checks that DPD
+     * succeeds with {@code master}, and returns new traffic, flowing.
+     */
+    private Traffic dpdWithTrafficPaused(Lab.Daemon master, Traffic t) throws Exception {
+        t.close();
+        dpdSucceeds(master);
+        Traffic again = cluster.traffic();
+        again.awaitDelivered(System.nanoTime());
+        return again;
     }
 
     /** strongSwan logged no ESP failure and no negotiation since {@code mark}. */
