@@ -61,9 +61,8 @@ final class CarpVhost {
     private int masterTicks;
     private Timer adTimer = Timer.NONE;
     private Timer downTimer = Timer.NONE;
-    /** A takeover waiting for this node's skew; see {@link #takeOverAfterSkew}. */
+    /** A takeover waiting for this node's skew, NONE when none waits; see {@link #takeOverAfterSkew}. */
     private Timer skewTimer = Timer.NONE;
-    private boolean skewPending;
     private int adsAsMaster;
     private int sendFailures;
     private int sendSuccesses;
@@ -248,7 +247,7 @@ final class CarpVhost {
      * meanwhile; one that bows out leaves a gap of the skew.
      */
     private void takeOverAfterSkew(String why, boolean contested) {
-        if (skewPending) {
+        if (skewTimer != Timer.NONE) {
             // the leaving or slower master's further advertisements do not push the takeover back
             return;
         }
@@ -257,10 +256,9 @@ final class CarpVhost {
             toMaster(why, contested);
             return;
         }
-        skewPending = true;
         Duration skew = Duration.ofNanos(ticks * TICK_NANOS);
         skewTimer = loop.schedule(skew, () -> {
-            skewPending = false;
+            skewTimer = Timer.NONE;
             if (state == CarpState.BACKUP) {
                 toMaster(why + ", after our skew of " + skew.toMillis() + " ms", contested);
             }
@@ -270,7 +268,6 @@ final class CarpVhost {
     private void cancelSkewWait() {
         skewTimer.cancel();
         skewTimer = Timer.NONE;
-        skewPending = false;
     }
 
     // ---- transitions ------------------------------------------------------

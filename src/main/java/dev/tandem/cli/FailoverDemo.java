@@ -59,7 +59,8 @@ final class FailoverDemo {
         for (int i = 0; i < nodes.size(); i++) {
             ClusterNode n = nodes.get(i);
             out.print(n.name() + " (" + n.address() + ") carp.conf: " + FailoverWorld.carpConf(ADVSKEW[i], i == 0));
-            out.println(n.name() + "  sasyncd.conf: " + FailoverWorld.sasyncdConf(List.of(nodes.get(1 - i).address()))
+            out.println(n.name() + "  sasyncd.conf: " + FailoverWorld.sasyncdConf(nodes.stream().filter(other -> other != n)
+                    .map(ClusterNode::address).toList())
                     .strip().replace("\n", "; ").replaceAll("sharedkey \\S+", "sharedkey ********"));
         }
         out.print("peer (" + FailoverWorld.PEER + ") ipsec.conf: " + FailoverWorld.peerIpsecConf(o));

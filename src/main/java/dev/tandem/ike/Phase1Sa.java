@@ -85,6 +85,8 @@ final class Phase1Sa {
      * initiative: two sides echoing each other's duplicates would storm.
      */
     boolean answersLast;
+    /** Our last message of phase 1 is sealed but waits for the cluster's backups before it may leave. */
+    private boolean answerHeld;
     final Resender resender;
     final long createdNanos;
     long lastActivityNanos;
@@ -555,9 +557,6 @@ final class Phase1Sa {
             localAddress = local;
         }
     }
-
-    /** Our last message of phase 1 is sealed but waits for the cluster's backups before it may leave. */
-    private boolean answerHeld;
 
     /** Phase 1 is done, and the peer has (or is sent) our last message. */
     private void established() {

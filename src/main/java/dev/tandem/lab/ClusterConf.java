@@ -48,11 +48,7 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey,
     }
 
     static int advskew(String node) {
-        return switch (node) {
-            case Lab.GWA -> ADVSKEW_GWA;
-            case Lab.GWB -> ADVSKEW_GWB;
-            default -> ADVSKEW_GWC;
-        };
+        return List.of(ADVSKEW_GWA, ADVSKEW_GWB, ADVSKEW_GWC).get(Lab.clusterIndex(node));
     }
 
     /** 3 x (advbase + advskew/256) + 200 ms of the node that takes over, in ms: the acceptance bound. */
@@ -62,11 +58,7 @@ record ClusterConf(boolean udp, String authKeys, String encKeys, String syncKey,
 
     /** The LAN address a node replicates from. */
     static String syncAddress(String node) {
-        return switch (node) {
-            case Lab.GWA -> "10.1.0.11";
-            case Lab.GWB -> "10.1.0.12";
-            default -> "10.1.0.13";
-        };
+        return Lab.clusterAddress(node, "10.1.0.");
     }
 
     /** carp.conf, sasyncd.conf and ipsec.conf of a cluster node. */

@@ -235,10 +235,9 @@ public final class Lab implements AutoCloseable {
             lab.addBridge("brwan");
             lab.addBridge("brlan");
             // port names: at most 15 characters, unique per switch
-            for (int i = 0; i < gateways.size(); i++) {
-                String gw = gateways.get(i);
-                lab.plug("brwan", "w-" + gw, gw, "wan0", "192.0.2." + (11 + i) + "/24");
-                lab.plug("brlan", "l-" + gw, gw, "lan0", "10.1.0." + (11 + i) + "/24");
+            for (String gw : gateways) {
+                lab.plug("brwan", "w-" + gw, gw, "wan0", clusterAddress(gw, "192.0.2.") + "/24");
+                lab.plug("brlan", "l-" + gw, gw, "lan0", clusterAddress(gw, "10.1.0.") + "/24");
             }
             lab.plug("brwan", "w-" + GP, GP, "wan0", "192.0.2.3/24");
             lab.plug("brlan", "l-" + HA, HA, "lan0", "10.1.0.10/24");
@@ -251,12 +250,28 @@ public final class Lab implements AutoCloseable {
         });
     }
 
+    private static final List<String> CLUSTER_NODES = List.of(GWA, GWB, GWC);
+
     /** The cluster nodes of a {@link #cluster(int)}: gwa, gwb and, for three, gwc. */
     static List<String> clusterNodes(int nodes) {
-        if (nodes < 2 || nodes > 3) {
+        if (nodes < 2 || nodes > CLUSTER_NODES.size()) {
             throw new IllegalArgumentException("a lab cluster has 2 or 3 nodes, not " + nodes);
         }
-        return nodes == 2 ? List.of(GWA, GWB) : List.of(GWA, GWB, GWC);
+        return CLUSTER_NODES.subList(0, nodes);
+    }
+
+    /** A cluster node's place: 0 for gwa, 1 for gwb, 2 for gwc. */
+    static int clusterIndex(String node) {
+        int i = CLUSTER_NODES.indexOf(node);
+        if (i < 0) {
+            throw new IllegalArgumentException(node + " is not a cluster node");
+        }
+        return i;
+    }
+
+    /** A cluster node's address in a /24 that begins with {@code prefix}: .11 for gwa, .12, .13. */
+    static String clusterAddress(String node, String prefix) {
+        return prefix + (11 + clusterIndex(node));
     }
 
     /** A namespace for {@code node} with its loopback up. */

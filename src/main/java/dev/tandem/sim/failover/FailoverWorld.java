@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * A Tandem cluster (two nodes by default), the remote peer gateway and a host behind
@@ -77,17 +78,13 @@ public final class FailoverWorld {
         this.wan = new SimWan(sim).loss(options.wanLoss()).delay(Duration.ofMillis(10), Duration.ofMillis(15));
         this.clusterPolicy = IkeRuleText.policy("cluster/ipsec.conf", clusterIpsecConf(options));
         this.peerPolicy = IkeRuleText.policy("peer/ipsec.conf", peerIpsecConf(options));
-        int count = options.advskew().length;
-        for (int i = 0; i < count; i++) {
-            List<IpAddress> others = new ArrayList<>();
-            for (int j = 0; j < count; j++) {
-                if (j != i) {
-                    others.add(nodeAddress(j));
-                }
-            }
+        List<IpAddress> addresses = IntStream.range(0, options.advskew().length).mapToObj(FailoverWorld::nodeAddress)
+                .toList();
+        for (int i = 0; i < addresses.size(); i++) {
+            IpAddress own = addresses.get(i);
             String name = "n" + i;
-            nodes.put(name, new ClusterNode(this, name, nodeAddress(i), carpConf(options.advskew()[i], i == 0),
-                    sasyncdConf(others)));
+            nodes.put(name, new ClusterNode(this, name, own, carpConf(options.advskew()[i], i == 0),
+                    sasyncdConf(addresses.stream().filter(a -> !a.equals(own)).toList())));
         }
         this.clusterHost = sim.loop("host-c");
         this.peerHost = sim.loop("host-p");
